@@ -1,0 +1,151 @@
+"""A real moto server in a child process, for tests and for the demo.
+
+moto's SWF runs behind the same HTTP and JSON protocol as SWF itself, so aioswf talks to it
+through aiobotocore exactly as it talks to AWS. Its state lives in memory: :meth:`reset` forgets
+everything (``POST /moto-api/reset``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from types import TracebackType
+
+import anyio.to_thread
+
+__all__ = ["MotoServer", "MotoServerError"]
+
+#: Credentials and region that moto accepts; they are not secrets.
+MOTO_SETTINGS = {
+    "aws_access_key_id": "testing",
+    "aws_secret_access_key": "testing",
+    "region": "us-east-1",
+}
+
+
+class MotoServerError(RuntimeError):
+    """The moto server could not be started (moto not installed, or it died at start-up)."""
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class MotoServer:
+    """``moto_server`` on a free loopback port, in a child process.
+
+    Use it as a context manager, sync or async (``with MotoServer() as moto:``); ``url`` is the
+    endpoint to give :func:`aioswf.settings.set` or :class:`aioswf.Connection`, and ``settings``
+    the whole set of keyword arguments for them.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, start_timeout: float = 30.0) -> None:
+        self.host = host
+        self.port = port
+        self.start_timeout = start_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: tempfile._TemporaryFileWrapper[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None or self._process is None:
+            raise MotoServerError("the moto server is not running")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """``endpoint_url``, dummy credentials and a region: everything a connection needs."""
+        return {**MOTO_SETTINGS, "endpoint_url": self.url}
+
+    def start(self) -> None:
+        if self._process is not None:
+            return
+        try:
+            import moto.server  # noqa: F401
+        except ImportError as err:
+            raise MotoServerError(
+                "moto is not installed: pip install 'moto[server]' (or aioswf's test extra)"
+            ) from err
+        port = self.port or _free_port(self.host)
+        # The server logs every request; keep it out of the way, but at hand if it fails to start.
+        self._log = tempfile.NamedTemporaryFile(prefix="aioswf-moto-", suffix=".log")
+        env = {**os.environ, "MOTO_CALL_RESET_API": "true", "PYTHONUNBUFFERED": "1"}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        self.port = port
+        deadline = time.monotonic() + self.start_timeout
+        while True:
+            if self._process.poll() is not None:
+                output = self._read_log()
+                self._cleanup()
+                raise MotoServerError(f"moto_server exited at start-up:\n{output}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise MotoServerError(f"moto_server did not answer within {self.start_timeout} s")
+            time.sleep(0.05)
+
+    def reset(self) -> None:
+        """Forget every domain, type and execution (all of moto's state)."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            answer.read()
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._cleanup()
+
+    def _read_log(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read()[-4000:].decode("utf-8", "replace")
+
+    def _cleanup(self) -> None:
+        self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> MotoServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> MotoServer:
+        await anyio.to_thread.run_sync(self.start)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # Shielded: the server must stop even when the program is being cancelled (Ctrl-C).
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self.stop)
