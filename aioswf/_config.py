@@ -47,7 +47,8 @@ class ConnectionConfig:
     def __post_init__(self) -> None:
         for name in ("read_timeout", "poll_read_timeout", "connect_timeout"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or value <= 0:
+            # ``not value > 0`` also refuses NaN; a bool is not a number of seconds.
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
         for name in ("max_pool_connections", "max_poll_connections", "max_attempts"):
             value = getattr(self, name)

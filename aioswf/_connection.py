@@ -26,12 +26,13 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.model import OperationNotFoundError
 
 from . import _faults
 from . import settings as _settings
 from ._config import ConnectionConfig
 from ._limits import check_lengths
-from .exceptions import AioswfError, ConnectionClosedError
+from .exceptions import AioswfError, ConnectionClosedError, ValidationError
 
 __all__ = ["Connection", "ConnectionStatistics", "shared_session"]
 
@@ -217,7 +218,11 @@ class Connection:
         poll = operation in POLL_OPERATIONS
         params = params or {}
         chosen = poll_client if poll else client
-        check_lengths(chosen.meta.service_model.operation_model(operation), params)
+        try:
+            model = chosen.meta.service_model.operation_model(operation)
+        except OperationNotFoundError:
+            raise ValidationError(f"{operation!r} is not an SWF operation", field="operation") from None
+        check_lengths(model, params)
         method = self._methods.get(operation)
         if method is None:
             method = self._methods[operation] = xform_name(operation)

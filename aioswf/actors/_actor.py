@@ -1,0 +1,198 @@
+"""Actor: the poll loop that deciders and activity workers share, and its lifetime.
+
+An actor runs as ``await actor.run()`` (in a task group: ``await tg.start(actor.run)`` returns
+once polling is live) or as ``async with actor:``. :meth:`Actor.stop` ends it gracefully: no new
+polls, the polls in flight finish (SWF may be handing them a task) and what they bring is run;
+``stop(immediate=True)`` cancels everything at once instead. Cancelling the task that runs an
+actor is the same as an immediate stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup, TaskStatus
+
+from .._connection import Connection
+from .._default import resolve
+from ..exceptions import LimitExceededError, ServiceUnavailableError, ThrottledError, TransportError, ValidationError
+from ..models import Domain
+
+__all__ = ["Actor", "ActorStatistics"]
+
+log = logging.getLogger("aioswf.actors")
+
+#: Faults after which a poll is retried (after a backoff) instead of stopping the actor.
+RETRYABLE = (ThrottledError, TransportError, ServiceUnavailableError, LimitExceededError)
+#: An empty poll answer that comes back sooner than this is followed by a pause, so that an
+#: endpoint that does not hold polls (moto, a misconfigured proxy) cannot make the loop spin.
+MIN_EMPTY_POLL_SECONDS = 1.0
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+#: SWF allows 1,000 pollers per task list; beyond that, wait long before trying again.
+LIMIT_EXCEEDED_BACKOFF = 10.0
+
+
+@dataclass(frozen=True)
+class ActorStatistics:
+    polls_in_flight: int
+    empty_polls: int
+    tasks_running: int
+    tasks_done: int
+    tasks_failed: int
+    heartbeats_sent: int
+
+
+def default_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Actor:
+    """Base of :class:`Decider` and :class:`ActivityWorker`: polls a task list of a domain."""
+
+    _operation = ""  # the poll operation, set by subclasses
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        *,
+        connection: Connection | None = None,
+        identity: str | None = None,
+        pollers: int = 1,
+    ) -> None:
+        self.domain = domain if isinstance(domain, Domain) else Domain(domain)
+        if not isinstance(task_list, str) or not task_list:
+            raise ValidationError(f"task_list must be a non-empty string, got {task_list!r}", field="task_list")
+        if not isinstance(pollers, int) or pollers < 1:
+            raise ValidationError(f"pollers must be at least 1, got {pollers!r}", field="pollers")
+        self.task_list = task_list
+        self.connection = connection if connection is not None else self.domain.connection
+        self.identity = identity or default_identity()
+        self.pollers = pollers
+        self._stopping = False
+        self._running = False
+        self._scope: anyio.CancelScope | None = None
+        self._owned_group: TaskGroup | None = None
+        self._polls_in_flight = 0
+        self._empty_polls = 0
+        self._tasks_running = 0
+        self._tasks_done = 0
+        self._tasks_failed = 0
+        self._heartbeats_sent = 0
+
+    def __repr__(self) -> str:
+        state = "running" if self._running else "stopped"
+        return f"<{type(self).__name__} {self.domain.name}/{self.task_list} {state}>"
+
+    def _connection(self) -> Connection:
+        return resolve(self.connection)
+
+    def statistics(self) -> ActorStatistics:
+        return ActorStatistics(
+            polls_in_flight=self._polls_in_flight,
+            empty_polls=self._empty_polls,
+            tasks_running=self._tasks_running,
+            tasks_done=self._tasks_done,
+            tasks_failed=self._tasks_failed,
+            heartbeats_sent=self._heartbeats_sent,
+        )
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Poll and handle tasks until :meth:`stop`. Re-raises the first fatal error."""
+        if self._running:
+            raise RuntimeError(f"{self!r} is running already")
+        self._running, self._stopping = True, False
+        try:
+            async with anyio.create_task_group() as group:
+                self._scope = group.cancel_scope
+                for number in range(self.pollers):
+                    group.start_soon(self._poll_loop, group, name=f"{self!r} poller {number}")
+                task_status.started()
+        finally:
+            self._running, self._scope = False, None
+
+    def stop(self, *, immediate: bool = False) -> None:
+        """Stop polling. Gracefully by default; ``immediate=True`` cancels tasks in progress too."""
+        self._stopping = True
+        if immediate and self._scope is not None:
+            self._scope.cancel()
+
+    async def __aenter__(self) -> Actor:
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        try:
+            await group.start(self.run)
+        except BaseException as err:
+            await group.__aexit__(type(err), err, err.__traceback__)
+            raise
+        self._owned_group = group
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        group, self._owned_group = self._owned_group, None
+        self.stop(immediate=exc is not None)
+        assert group is not None
+        return await group.__aexit__(exc_type, exc, tb)
+
+    async def _poll_loop(self, group: TaskGroup) -> None:
+        failures = 0
+        while not self._stopping:
+            await self._wait_for_capacity()
+            if self._stopping:
+                self._release_capacity()
+                break
+            started = time.monotonic()
+            self._polls_in_flight += 1
+            try:
+                task = await self.poll()
+            except RETRYABLE as err:
+                self._release_capacity()
+                failures += 1
+                delay = _backoff(failures, err)
+                log.warning("%s on %s failed (%s); retrying in %.1f s", self._operation, self.task_list, err, delay)
+                await anyio.sleep(delay)
+                continue
+            except BaseException:
+                self._release_capacity()
+                raise
+            finally:
+                self._polls_in_flight -= 1
+            failures = 0
+            if task is None:
+                self._release_capacity()
+                self._empty_polls += 1
+                elapsed = time.monotonic() - started
+                if elapsed < MIN_EMPTY_POLL_SECONDS and not self._stopping:
+                    await anyio.sleep(MIN_EMPTY_POLL_SECONDS - elapsed)
+                continue
+            await self._dispatch(task, group)
+
+    async def poll(self) -> Any:  # pragma: no cover - each subclass polls its own kind of task
+        raise NotImplementedError
+
+    async def _wait_for_capacity(self) -> None:
+        """Return when a task polled now could start at once (a worker waits for a free slot)."""
+
+    def _release_capacity(self) -> None:
+        """Give back the slot taken by :meth:`_wait_for_capacity` when no task came of it."""
+
+    async def _dispatch(self, task: Any, group: TaskGroup) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _backoff(failures: int, err: BaseException) -> float:
+    if isinstance(err, LimitExceededError):
+        return LIMIT_EXCEEDED_BACKOFF + random.uniform(0, LIMIT_EXCEEDED_BACKOFF)
+    # Capped exponential backoff with full jitter.
+    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**failures))

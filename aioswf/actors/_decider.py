@@ -1,0 +1,125 @@
+"""Decider: polls decision tasks and answers each with decisions."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+
+from .._connection import Connection
+from .._paging import MAX_PAGE_SIZE
+from ..exceptions import SWFError, TaskGoneError
+from ..models import Domain
+from ._actor import Actor
+from ._tasks import DecisionTask
+
+__all__ = ["Decider", "DecisionHandler"]
+
+log = logging.getLogger("aioswf.actors.decider")
+
+Decisions = Sequence[dict[str, Any]]
+#: A function (async or not) that turns a decision task into SWF decisions.
+DecisionHandler = Callable[[DecisionTask], Awaitable[Decisions | None] | Decisions | None]
+
+
+class Decider(Actor):
+    """Polls ``task_list`` of ``domain`` for decision tasks.
+
+    Give it a ``handler`` (async, or sync to run in a worker thread) that returns the decisions
+    for a task, or override :meth:`decide`. An exception in it is logged with the workflow id and
+    the task is left to SWF's decision-task timeout, after which SWF schedules a new one; the loop
+    goes on. Without a handler a decider still serves :meth:`poll` and :meth:`complete`.
+    """
+
+    _operation = "PollForDecisionTask"
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        handler: DecisionHandler | None = None,
+        *,
+        connection: Connection | None = None,
+        identity: str | None = None,
+        pollers: int = 1,
+    ) -> None:
+        super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
+        self.handler = handler
+
+    async def poll(
+        self, task_list: str | None = None, identity: str | None = None, maximum_page_size: int | None = None
+    ) -> DecisionTask | None:
+        """Long-poll one decision task, with every page of its history; ``None`` if none came."""
+        params: dict[str, Any] = {
+            "domain": self.domain.name,
+            "taskList": {"name": task_list or self.task_list},
+            "identity": identity or self.identity,
+            "maximumPageSize": maximum_page_size or MAX_PAGE_SIZE,
+        }
+        connection = self._connection()
+        answer = await connection.call("PollForDecisionTask", params)
+        if not answer.get("taskToken"):  # moto leaves the key out; SWF sends ""
+            return None
+        events = list(answer.get("events", ()))
+        token = answer.get("nextPageToken")
+        seen: set[str] = set()
+        while token and token not in seen:
+            seen.add(token)
+            page = await connection.call("PollForDecisionTask", {**params, "nextPageToken": token})
+            events.extend(page.get("events", ()))
+            token = page.get("nextPageToken")
+        return DecisionTask.from_swf(self.domain.using(self.connection), answer, events)
+
+    async def complete(
+        self, task_token: str, decisions: Decisions | None = None, execution_context: str | None = None
+    ) -> None:
+        """Answer a decision task. :class:`TaskGoneError` if SWF no longer knows the token."""
+        params: dict[str, Any] = {"taskToken": task_token, "decisions": list(decisions or ())}
+        if execution_context is not None:
+            params["executionContext"] = execution_context
+        await self._connection().call("RespondDecisionTaskCompleted", params)
+
+    async def decide(self, task: DecisionTask) -> Decisions:
+        """The decisions for ``task``: the handler's answer. Override it instead of a handler."""
+        if self.handler is None:
+            raise NotImplementedError("this Decider has no handler; give one or override decide()")
+        if inspect.iscoroutinefunction(self.handler):
+            result = await self.handler(task)
+        else:
+            result = await anyio.to_thread.run_sync(self.handler, task)
+            if inspect.isawaitable(result):
+                result = await result
+        return list(result or ())
+
+    async def _dispatch(self, task: Any, group: TaskGroup) -> None:
+        execution = task.workflow_execution
+        self._tasks_running += 1
+        try:
+            try:
+                decisions = await self.decide(task)
+            except Exception:
+                self._tasks_failed += 1
+                log.exception(
+                    "decider failed on workflow %s (run %s); SWF will time the task out and retry",
+                    execution.workflow_id, execution.run_id,
+                    extra={"workflow_id": execution.workflow_id, "run_id": execution.run_id},
+                )
+                return
+            with anyio.CancelScope(shield=True):  # an answer half sent is worse than one sent
+                try:
+                    await self.complete(task.token, decisions)
+                except TaskGoneError:
+                    log.warning("decision task of workflow %s was gone before it was answered", execution.workflow_id)
+                    self._tasks_failed += 1
+                    return
+                except SWFError as err:
+                    log.error("SWF refused the decisions for workflow %s: %s", execution.workflow_id, err)
+                    self._tasks_failed += 1
+                    return
+            self._tasks_done += 1
+        finally:
+            self._tasks_running -= 1

@@ -1,0 +1,121 @@
+"""The tasks that polls hand out: what a decider decides on and what a worker works on."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import ActivityType, Domain, WorkflowExecution, WorkflowType
+
+__all__ = ["ActivityTask", "DecisionTask", "heartbeat"]
+
+
+@dataclass(frozen=True, repr=False)
+class DecisionTask:
+    """A decision task with the execution's whole history (every page fetched before it is given out).
+
+    ``events`` are SWF's event dictionaries, oldest first. ``new_events`` are those after the
+    previous decision task (``previous_started_event_id``, 0 for the first task of a run).
+    """
+
+    token: str
+    workflow_execution: WorkflowExecution
+    workflow_type: WorkflowType
+    events: Sequence[dict[str, Any]]
+    previous_started_event_id: int
+    started_event_id: int
+
+    def __repr__(self) -> str:
+        return (
+            f"DecisionTask({self.workflow_execution!r}, {self.workflow_type!r}, "
+            f"events={len(self.events)}, started_event_id={self.started_event_id})"
+        )
+
+    @property
+    def new_events(self) -> Sequence[dict[str, Any]]:
+        previous = self.previous_started_event_id
+        return [event for event in self.events if event["eventId"] > previous]
+
+    @classmethod
+    def from_swf(cls, domain: Domain, answer: dict[str, Any], events: Sequence[dict[str, Any]]) -> DecisionTask:
+        execution = answer["workflowExecution"]
+        kind = answer["workflowType"]
+        workflow_type = WorkflowType(domain, kind["name"], kind["version"], connection=domain.connection)
+        return cls(
+            token=answer["taskToken"],
+            workflow_execution=WorkflowExecution(
+                domain, execution["workflowId"], execution["runId"], workflow_type=workflow_type,
+                connection=domain.connection,
+            ),
+            workflow_type=workflow_type,
+            events=events,
+            # moto leaves the key out of a run's first decision task; SWF sends 0.
+            previous_started_event_id=int(answer.get("previousStartedEventId") or 0),
+            started_event_id=int(answer.get("startedEventId") or 0),
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ActivityTask:
+    """An activity task: which activity, its input, and the execution that scheduled it."""
+
+    token: str
+    activity_id: str
+    activity_type: ActivityType
+    input: str | None
+    workflow_execution: WorkflowExecution
+    started_event_id: int
+    _progress: _Progress = field(default_factory=lambda: _Progress(), compare=False)
+
+    def __repr__(self) -> str:
+        return f"ActivityTask({self.activity_id!r}, {self.activity_type!r}, {self.workflow_execution!r})"
+
+    @classmethod
+    def from_swf(cls, domain: Domain, answer: dict[str, Any]) -> ActivityTask:
+        execution = answer["workflowExecution"]
+        kind = answer["activityType"]
+        return cls(
+            token=answer["taskToken"],
+            activity_id=answer["activityId"],
+            activity_type=ActivityType(domain, kind["name"], kind["version"], connection=domain.connection),
+            input=answer.get("input"),
+            workflow_execution=WorkflowExecution(
+                domain, execution["workflowId"], execution["runId"], connection=domain.connection
+            ),
+            started_event_id=int(answer.get("startedEventId") or 0),
+        )
+
+    def heartbeat(self, details: str | None = None) -> None:
+        """Record progress. It returns at once; the worker sends the latest details, throttled."""
+        self._progress.record(details)
+
+
+class _Progress:
+    """The latest progress an activity recorded, waiting for the heartbeat coroutine to send it."""
+
+    __slots__ = ("details", "version")
+
+    def __init__(self) -> None:
+        self.details: str | None = None
+        self.version = 0
+
+    def record(self, details: str | None) -> None:
+        self.details = details
+        self.version += 1
+
+
+_current: contextvars.ContextVar[ActivityTask] = contextvars.ContextVar("aioswf_activity_task")
+
+
+def heartbeat(details: str | None = None) -> None:
+    """Record progress of the activity running in this context (a thread of a sync activity too).
+
+    Equivalent to ``task.heartbeat(details)``; raises :class:`LookupError` outside an activity.
+    """
+    try:
+        task = _current.get()
+    except LookupError:
+        raise LookupError("aioswf.actors.heartbeat() was called outside a running activity") from None
+    task.heartbeat(details)

@@ -1,0 +1,274 @@
+"""ActivityWorker: polls activity tasks and runs them, each beside its own heartbeat coroutine."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+
+from .._connection import Connection
+from ..exceptions import SWFError, TaskGoneError, ValidationError
+from ..models import ActivityType, Domain
+from ._actor import RETRYABLE, Actor
+from ._tasks import ActivityTask, _current
+
+__all__ = ["ActivityFunction", "ActivityWorker"]
+
+log = logging.getLogger("aioswf.actors.worker")
+
+#: An activity: takes its task, returns its result (a ``str`` is sent as it is, ``None`` as no
+#: result, anything else as JSON). A sync function runs in a worker thread.
+ActivityFunction = Callable[[ActivityTask], Awaitable[Any] | Any]
+ActivityKey = str | tuple[str, str] | ActivityType
+
+REASON_LIMIT = 256
+DETAILS_LIMIT = 32768
+CUT_MARK = " …[cut]"
+#: Heartbeats are sent at this fraction of the activity type's heartbeat timeout.
+HEARTBEAT_FRACTION = 0.8
+#: How often progress is sent when the heartbeat timeout is not known.
+DEFAULT_HEARTBEAT_INTERVAL = 10.0
+SHUTDOWN_REASON = "worker shutting down"
+
+
+def _cut_end(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - len(CUT_MARK)] + CUT_MARK
+
+
+def _cut_start(text: str, limit: int) -> str:
+    # The end of a traceback says the most; keep it.
+    mark = "[cut]… "
+    return text if len(text) <= limit else mark + text[len(text) - limit + len(mark) :]
+
+
+@dataclass
+class _Outcome:
+    cancel_requested: bool = False
+    gone: bool = False
+
+
+class ActivityWorker(Actor):
+    """Polls ``task_list`` of ``domain`` for activity tasks and runs ``activities[type]``.
+
+    ``activities`` maps an activity type (an :class:`ActivityType`, a ``(name, version)`` pair or
+    a name for any version) to its function. At most ``max_concurrent`` activities run at once,
+    and the worker polls only when it has a free slot. While an activity runs, a sibling
+    coroutine sends its latest progress (``task.heartbeat(details)``) every
+    0.8 × the type's heartbeat timeout (``heartbeat_interval`` seconds when the key does not
+    give one); if SWF asks to cancel, the activity is cancelled and reported canceled; if the
+    task is gone, it is cancelled and nothing more is sent.
+    """
+
+    _operation = "PollForActivityTask"
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        activities: Mapping[ActivityKey, ActivityFunction] | None = None,
+        *,
+        connection: Connection | None = None,
+        identity: str | None = None,
+        pollers: int = 1,
+        max_concurrent: int = 10,
+        heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
+    ) -> None:
+        super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
+        if not isinstance(max_concurrent, int) or max_concurrent < 1:
+            raise ValidationError(f"max_concurrent must be at least 1, got {max_concurrent!r}", field="max_concurrent")
+        self.max_concurrent = max_concurrent
+        self.heartbeat_interval = heartbeat_interval
+        self._activities: dict[tuple[str, str | None], tuple[ActivityFunction, float]] = {}
+        for key, function in (activities or {}).items():
+            self._activities[_normalise(key)] = (function, self._interval_for(key))
+        self._slots: anyio.Semaphore | None = None
+
+    def _interval_for(self, key: ActivityKey) -> float:
+        if isinstance(key, ActivityType) and key.task_heartbeat_timeout is not None:
+            return max(0.1, key.task_heartbeat_timeout.total_seconds() * HEARTBEAT_FRACTION)
+        return self.heartbeat_interval
+
+    async def poll(self, task_list: str | None = None, identity: str | None = None) -> ActivityTask | None:
+        """Long-poll one activity task; ``None`` if the poll ended without one."""
+        answer = await self._connection().call(
+            "PollForActivityTask",
+            {
+                "domain": self.domain.name,
+                "taskList": {"name": task_list or self.task_list},
+                "identity": identity or self.identity,
+            },
+        )
+        if not answer.get("taskToken"):
+            return None
+        return ActivityTask.from_swf(self.domain.using(self.connection), answer)
+
+    async def complete(self, task_token: str, result: str | None = None) -> None:
+        params = {"taskToken": task_token}
+        if result is not None:
+            params["result"] = result
+        await self._connection().call("RespondActivityTaskCompleted", params)
+
+    async def fail(self, task_token: str, details: str | None = None, reason: str | None = None) -> None:
+        params = {"taskToken": task_token}
+        if details is not None:
+            params["details"] = details
+        if reason is not None:
+            params["reason"] = reason
+        await self._connection().call("RespondActivityTaskFailed", params)
+
+    async def cancel(self, task_token: str, details: str | None = None) -> None:
+        params = {"taskToken": task_token}
+        if details is not None:
+            params["details"] = details
+        await self._connection().call("RespondActivityTaskCanceled", params)
+
+    async def heartbeat(self, task_token: str, details: str | None = None) -> bool:
+        """Send a heartbeat now; ``True`` if SWF asks for the activity to be cancelled."""
+        params = {"taskToken": task_token}
+        if details is not None:
+            params["details"] = details
+        answer = await self._connection().call("RecordActivityTaskHeartbeat", params)
+        return bool(answer.get("cancelRequested"))
+
+    # The run loop ---------------------------------------------------------------------------
+
+    async def _wait_for_capacity(self) -> None:
+        if self._slots is None:
+            self._slots = anyio.Semaphore(self.max_concurrent)
+        await self._slots.acquire()
+
+    def _release_capacity(self) -> None:
+        assert self._slots is not None
+        self._slots.release()
+
+    async def _dispatch(self, task: Any, group: TaskGroup) -> None:
+        group.start_soon(self._run_task, task, name=f"activity {task.activity_id}")
+
+    def _lookup(self, task: ActivityTask) -> tuple[ActivityFunction, float] | None:
+        kind = task.activity_type
+        return self._activities.get((kind.name, kind.version)) or self._activities.get((kind.name, None))
+
+    async def _run_task(self, task: ActivityTask) -> None:
+        self._tasks_running += 1
+        try:
+            await self._run_activity(task)
+        finally:
+            self._tasks_running -= 1
+            self._release_capacity()
+
+    async def _run_activity(self, task: ActivityTask) -> None:
+        found = self._lookup(task)
+        if found is None:
+            self._tasks_failed += 1
+            await self._answer(task, self.fail, task.token, reason=_cut_end(
+                f"no activity function for {task.activity_type.name} {task.activity_type.version}", REASON_LIMIT))
+            return
+        function, interval = found
+        outcome = _Outcome()
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._heartbeats, task, interval, group.cancel_scope, outcome)
+                try:
+                    result = await _call(function, task)
+                except Exception as err:
+                    error = err
+                group.cancel_scope.cancel()  # the heartbeat coroutine's work is done
+        except anyio.get_cancelled_exc_class():
+            # The worker itself is being cancelled (an immediate stop): hand the task back so that
+            # SWF can schedule it again at once, instead of after its timeout.
+            self._tasks_failed += 1
+            with anyio.CancelScope(shield=True):
+                await self._answer(task, self.fail, task.token, reason=SHUTDOWN_REASON)
+            raise
+        if outcome.gone:
+            self._tasks_failed += 1
+            log.warning("activity %s was gone at SWF; it was cancelled", task.activity_id)
+        elif outcome.cancel_requested:
+            self._tasks_failed += 1
+            await self._answer(task, self.cancel, task.token)
+        elif error is not None:
+            self._tasks_failed += 1
+            log.info("activity %s failed: %r", task.activity_id, error, extra=_extra(task))
+            reason = _cut_end(f"{type(error).__name__}: {error}", REASON_LIMIT)
+            details = _cut_start("".join(traceback.format_exception(error)), DETAILS_LIMIT)
+            await self._answer(task, self.fail, task.token, details=details, reason=reason)
+        else:
+            self._tasks_done += 1
+            await self._answer(task, self.complete, task.token, _encode(result))
+
+    async def _answer(self, task: ActivityTask, send: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any) -> None:
+        with anyio.CancelScope(shield=True):
+            try:
+                await send(*args, **kwargs)
+            except TaskGoneError:
+                log.warning("activity %s was gone before it was answered", task.activity_id, extra=_extra(task))
+            except SWFError as err:
+                log.error("SWF refused the answer for activity %s: %s", task.activity_id, err, extra=_extra(task))
+
+    async def _heartbeats(
+        self, task: ActivityTask, interval: float, scope: anyio.CancelScope, outcome: _Outcome
+    ) -> None:
+        sent = 0
+        while True:
+            await anyio.sleep(interval)
+            progress = task._progress
+            if progress.version == sent:
+                continue
+            sent = progress.version
+            try:
+                cancel = await self.heartbeat(task.token, progress.details)
+            except TaskGoneError:
+                outcome.gone = True
+                scope.cancel()
+                return
+            except RETRYABLE as err:
+                log.warning("heartbeat of activity %s failed (%s); will retry", task.activity_id, err)
+                sent = -1
+                continue
+            self._heartbeats_sent += 1
+            if cancel:
+                outcome.cancel_requested = True
+                scope.cancel()
+                return
+
+
+async def _call(function: ActivityFunction, task: ActivityTask) -> Any:
+    token = _current.set(task)
+    try:
+        if inspect.iscoroutinefunction(function):
+            return await function(task)
+        # to_thread copies the context, so aioswf.actors.heartbeat() works in the thread too.
+        result = await anyio.to_thread.run_sync(function, task)
+        return await result if inspect.isawaitable(result) else result
+    finally:
+        _current.reset(token)
+
+
+def _encode(result: Any) -> str | None:
+    if result is None or isinstance(result, str):
+        return result
+    return json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+
+
+def _normalise(key: ActivityKey) -> tuple[str, str | None]:
+    if isinstance(key, ActivityType):
+        return key.name, key.version
+    if isinstance(key, str):
+        return key, None
+    if isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key):
+        return key[0], key[1]
+    raise ValidationError(f"an activity key is an ActivityType, a name or a (name, version) pair, got {key!r}")
+
+
+def _extra(task: ActivityTask) -> dict[str, str | None]:
+    execution = task.workflow_execution
+    return {"workflow_id": execution.workflow_id, "run_id": execution.run_id, "activity_id": task.activity_id}

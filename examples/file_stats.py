@@ -1,0 +1,335 @@
+"""The main job: a real workflow over real files.
+
+A decider fans a directory out into batches, one activity per batch; several activity workers in
+this process count the lines, bytes and sha256 of every file of their batch; the decider merges
+their results and completes the workflow with a summary. The program then checks the summary
+against a direct local computation and says whether it was verified.
+
+    python examples/file_stats.py [ROOT] [--batches N] [--workers N]
+
+ROOT defaults to the running Python's standard library (without ``site-packages`` and
+``__pycache__``, which change as programs run). With no SWF endpoint or credentials configured
+(see aioswf.settings) it starts an embedded moto server; with ``AWS_ENDPOINT_URL_SWF`` set, or
+credentials and a region, it runs against that endpoint instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+import time
+import uuid
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+import aioswf
+from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
+from aioswf.exceptions import AioswfError, AlreadyExistsError
+from aioswf.models import ActivityType, Domain, WorkflowType
+from aioswf.querysets import DomainQuerySet
+
+DOMAIN = "aioswf-examples"
+DECISION_TASK_LIST = "file-stats-decisions"
+ACTIVITY_TASK_LIST = "file-stats-activities"
+WORKFLOW = ("FileStats", "1")
+ACTIVITY = ("StatFiles", "1")
+MAX_ATTEMPTS = 3
+SKIPPED_DIRECTORIES = frozenset({"__pycache__", "site-packages", "dist-packages"})
+TOP = 10
+
+
+# The work itself: plain functions over files --------------------------------------------------
+
+
+def list_files(root: str) -> list[str]:
+    """Every regular file below ``root`` (no symlinks), as sorted paths relative to it."""
+    found: list[str] = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        for name in files:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                found.append(os.path.relpath(path, root))
+    return sorted(found)
+
+
+def batch_of(paths: Sequence[str], index: int, count: int) -> Sequence[str]:
+    size = -(-len(paths) // count)  # ceiling division
+    return paths[index * size : (index + 1) * size]
+
+
+def extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower() or "(none)"
+
+
+def stat_files(root: str, paths: Sequence[str]) -> dict[str, Any]:
+    """Files, lines and bytes per extension, the largest files, and a digest of every file's sha256.
+
+    The digest XORs sha256(path, sha256(content)) over the files, so batches combine in any order.
+    """
+    per_extension: dict[str, list[int]] = {}
+    largest: list[tuple[int, str]] = []
+    digest = 0
+    unreadable = 0
+    for path in paths:
+        try:
+            data = Path(root, path).read_bytes()
+        except OSError:
+            unreadable += 1
+            continue
+        lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+        totals = per_extension.setdefault(extension(path), [0, 0, 0])
+        totals[0] += 1
+        totals[1] += lines
+        totals[2] += len(data)
+        largest.append((len(data), path))
+        file_sha = hashlib.sha256(data).hexdigest()
+        digest ^= int.from_bytes(hashlib.sha256(f"{path}\0{file_sha}".encode()).digest(), "big")
+    largest.sort(key=lambda item: (-item[0], item[1]))
+    return {
+        "files": sum(t[0] for t in per_extension.values()),
+        "lines": sum(t[1] for t in per_extension.values()),
+        "bytes": sum(t[2] for t in per_extension.values()),
+        "unreadable": unreadable,
+        "extensions": per_extension,
+        "largest": [[size, path] for size, path in largest[:TOP]],
+        "digest": f"{digest:064x}",
+    }
+
+
+def merge(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    per_extension: dict[str, list[int]] = {}
+    largest: list[tuple[int, str]] = []
+    digest = 0
+    for result in results:
+        for name, totals in result["extensions"].items():
+            merged = per_extension.setdefault(name, [0, 0, 0])
+            for position in range(3):
+                merged[position] += totals[position]
+        largest.extend((size, path) for size, path in result["largest"])
+        digest ^= int(result["digest"], 16)
+    largest.sort(key=lambda item: (-item[0], item[1]))
+    return {
+        "files": sum(r["files"] for r in results),
+        "lines": sum(r["lines"] for r in results),
+        "bytes": sum(r["bytes"] for r in results),
+        "unreadable": sum(r["unreadable"] for r in results),
+        "extensions": dict(sorted(per_extension.items())),
+        "largest": [[size, path] for size, path in largest[:TOP]],
+        "digest": f"{digest:064x}",
+    }
+
+
+def stat_batch(task: ActivityTask) -> dict[str, Any]:
+    """The activity (sync: it runs in a worker thread). Its input names the root and the batch."""
+    job = json.loads(task.input or "{}")
+    paths = batch_of(list_files(job["root"]), job["batch"], job["batches"])
+    task.heartbeat(f"{len(paths)} files")
+    return stat_files(job["root"], paths)
+
+
+# The decider: replays the history and decides what is left to do --------------------------------
+
+
+def _attributes(event: dict[str, Any]) -> dict[str, Any]:
+    name = event["eventType"]
+    key = name[0].lower() + name[1:] + "EventAttributes"
+    attributes: dict[str, Any] = event.get(key, {})
+    return attributes
+
+
+def decide(task: DecisionTask) -> list[dict[str, Any]]:
+    events = task.events
+    started = next(e for e in events if e["eventType"] == "WorkflowExecutionStarted")
+    job = json.loads(_attributes(started).get("input") or "{}")
+    count = int(job["batches"])
+    activity_of: dict[int, str] = {}  # scheduled event id -> activity id
+    attempts = [0] * count
+    state: list[str] = ["new"] * count  # new, open, done, failed
+    results: dict[int, dict[str, Any]] = {}
+    last_failure = ""
+    for event in events:
+        kind, attributes = event["eventType"], _attributes(event)
+        if kind == "ActivityTaskScheduled":
+            batch = int(attributes["activityId"].split("-")[1])
+            activity_of[event["eventId"]] = attributes["activityId"]
+            attempts[batch] += 1
+            state[batch] = "open"
+        elif kind in ("ActivityTaskCompleted", "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCanceled"):
+            batch = int(activity_of[attributes["scheduledEventId"]].split("-")[1])
+            if kind == "ActivityTaskCompleted":
+                state[batch] = "done"
+                results[batch] = json.loads(attributes["result"])
+            else:
+                state[batch] = "failed"
+                last_failure = f"batch {batch}: {kind} {attributes.get('reason') or attributes.get('timeoutType', '')}"
+        elif kind == "ScheduleActivityTaskFailed":
+            return [_fail(f"could not schedule {attributes.get('activityId')}: {attributes.get('cause')}")]
+
+    if all(s == "done" for s in state):
+        summary = merge([results[batch] for batch in range(count)])
+        first = started["eventTimestamp"]
+        summary["execution"] = {
+            "events": len(events) + 1,  # and the WorkflowExecutionCompleted this decision adds
+            "activities": sum(attempts),
+            "wall_seconds": round((datetime.now(timezone.utc) - first).total_seconds(), 3),
+        }
+        result = json.dumps(summary, separators=(",", ":"))
+        return [{"decisionType": "CompleteWorkflowExecution",
+                 "completeWorkflowExecutionDecisionAttributes": {"result": result}}]
+    decisions = []
+    for batch in range(count):
+        if state[batch] == "failed" and attempts[batch] >= MAX_ATTEMPTS:
+            return [_fail(f"gave up after {MAX_ATTEMPTS} attempts; last: {last_failure}")]
+        if state[batch] in ("new", "failed"):
+            decisions.append(_schedule(job, batch, count, attempts[batch] + 1))
+    return decisions
+
+
+def _schedule(job: dict[str, Any], batch: int, count: int, attempt: int) -> dict[str, Any]:
+    return {
+        "decisionType": "ScheduleActivityTask",
+        "scheduleActivityTaskDecisionAttributes": {
+            "activityType": {"name": ACTIVITY[0], "version": ACTIVITY[1]},
+            "activityId": f"batch-{batch}-attempt-{attempt}",
+            "input": json.dumps({"root": job["root"], "batch": batch, "batches": count}),
+        },
+    }
+
+
+def _fail(reason: str) -> dict[str, Any]:
+    return {"decisionType": "FailWorkflowExecution",
+            "failWorkflowExecutionDecisionAttributes": {"reason": reason[:256]}}
+
+
+# The program -----------------------------------------------------------------------------------
+
+
+def default_root() -> str:
+    return sysconfig.get_paths()["stdlib"]
+
+
+def wants_real_swf(settings: aioswf.settings.Settings) -> bool:
+    """An endpoint, or credentials (or a profile) and a region: run against that."""
+    return bool(settings.endpoint_url) or bool(settings.region and (settings.has_credentials or settings.profile))
+
+
+async def register(domain: Domain, connection: aioswf.Connection) -> tuple[WorkflowType, ActivityType]:
+    workflow = WorkflowType(domain, *WORKFLOW, task_list=DECISION_TASK_LIST,
+                            execution_timeout=3600, decision_tasks_timeout=60)
+    activity = ActivityType(domain, *ACTIVITY, task_list=ACTIVITY_TASK_LIST,
+                            task_heartbeat_timeout=120, task_schedule_to_close_timeout=3600,
+                            task_schedule_to_start_timeout=3600, task_start_to_close_timeout=600)
+    for kind in (workflow, activity):
+        try:
+            await kind.save()
+        except AlreadyExistsError:
+            pass
+    return workflow, activity
+
+
+async def run(root: str, batches: int, workers: int, timeout: float) -> dict[str, Any]:
+    """Run the workflow end to end and return its verified summary (raises on any mismatch)."""
+    async with AsyncExitStack() as stack:
+        settings = aioswf.settings.load()
+        if wants_real_swf(settings):
+            print(f"using SWF at {settings.endpoint_url or settings.region}")
+            connection = aioswf.Connection(settings)
+        else:
+            from aioswf.testing import MotoServer
+
+            moto = await stack.enter_async_context(MotoServer())
+            print(f"no SWF endpoint or credentials configured: started an embedded moto server at {moto.url}")
+            connection = aioswf.Connection(**moto.settings)
+        await stack.enter_async_context(connection)
+
+        domain, _ = await DomainQuerySet(connection=connection).get_or_create(DOMAIN, retention_period=1)
+        workflow, activity = await register(domain, connection)
+        execution = await workflow.start_execution(
+            f"file-stats-{uuid.uuid4().hex[:8]}", json.dumps({"root": root, "batches": batches})
+        )
+        print(f"started {execution!r} over {root} in {batches} batches, {workers} workers")
+
+        decider = Decider(domain, DECISION_TASK_LIST, decide)
+        pool = [ActivityWorker(domain, ACTIVITY_TASK_LIST, {activity: stat_batch}, max_concurrent=2)
+                for _ in range(workers)]
+        async with anyio.create_task_group() as group:
+            for actor in (decider, *pool):
+                await group.start(actor.run)
+            closed = await execution.wait_closed(timeout=timeout)
+            for actor in (decider, *pool):
+                actor.stop()
+
+        history = await execution.history()
+        last = history[-1]
+        if closed.close_status != "COMPLETED":
+            raise RuntimeError(f"the workflow closed {closed.close_status}: {_attributes(last)}")
+        summary: dict[str, Any] = json.loads(_attributes(last)["result"])
+
+    expected = await anyio.to_thread.run_sync(lambda: stat_files(root, list_files(root)))
+    expected["extensions"] = dict(sorted(expected["extensions"].items()))
+    figures = summary.pop("execution")
+    if summary != expected:
+        differing = sorted(k for k in expected if summary.get(k) != expected[k])
+        raise RuntimeError(f"the workflow's summary differs from the local computation in {differing}")
+    figures["history_events"] = len(history)
+    summary["execution"] = figures
+    return summary
+
+
+def report(summary: dict[str, Any]) -> None:
+    print(f"\n{summary['files']} files, {summary['lines']} lines, {summary['bytes']} bytes")
+    print(f"{'extension':<12}{'files':>8}{'lines':>12}{'bytes':>14}")
+    ranked = sorted(summary["extensions"].items(), key=lambda item: -item[1][2])
+    for name, (files, lines, size) in ranked[:15]:
+        print(f"{name:<12}{files:>8}{lines:>12}{size:>14}")
+    if len(ranked) > 15:
+        print(f"... and {len(ranked) - 15} more extensions")
+    print("\nlargest files:")
+    for size, path in summary["largest"]:
+        print(f"{size:>12}  {path}")
+    figures = summary["execution"]
+    print(f"\nexecution: {figures['history_events']} events, {figures['activities']} activities, "
+          f"{figures['wall_seconds']} s from start to completion")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("root", nargs="?", default=default_root(), help="the directory (default: the stdlib)")
+    parser.add_argument("--batches", type=int, default=16, help="activities to fan out into (default 16)")
+    parser.add_argument("--workers", type=int, default=4, help="activity workers in this process (default 4)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the workflow")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.root):
+        parser.error(f"{args.root!r} is not a directory")
+    if not 1 <= args.batches <= 100:
+        parser.error("--batches must be between 1 and 100")
+    if not 1 <= args.workers <= 16:
+        parser.error("--workers must be between 1 and 16")
+    began = time.monotonic()
+    try:
+        summary = asyncio.run(run(os.path.abspath(args.root), args.batches, args.workers, args.timeout))
+    except KeyboardInterrupt:
+        print("interrupted; stopped cleanly", file=sys.stderr)
+        return 130
+    except (AioswfError, RuntimeError, TimeoutError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    report(summary)
+    print(f"\nverified: the workflow's summary of {summary['files']} files matches a direct local "
+          f"computation ({time.monotonic() - began:.1f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
