@@ -94,6 +94,7 @@ class Connection:
     def __init__(
         self,
         settings: _settings.Settings | None = None,
+        /,
         *,
         config: ConnectionConfig | None = None,
         **overrides: str | None,
@@ -142,7 +143,7 @@ class Connection:
             return
         if self._state is _State.CLOSED:
             raise ConnectionClosedError("this connection was closed; make a new one")
-        settings = self._given_settings or _settings.load(**self._overrides)
+        settings = self._given_settings or _settings.resolve(self._overrides)
         self._stack, self._client, self._poll_client = await self._create_clients(settings)
         self.settings = settings
         self._state = _State.OPEN

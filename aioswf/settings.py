@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .exceptions import ConfigurationError
 
-__all__ = ["KEYS", "Settings", "get", "load", "reset", "set"]
+__all__ = ["KEYS", "Settings", "generation", "get", "load", "reset", "resolve", "set"]
 
 #: The keys that :func:`set` and :func:`load` accept.
 KEYS = (
@@ -206,6 +206,16 @@ def load(
     ``overrides`` win over everything, even :func:`set`; ``environ`` (default ``os.environ``) and
     ``home`` (default the user's home folder, where ``.swf`` is looked for) exist for tests.
     """
+    return resolve(overrides, environ=environ, home=home)
+
+
+def resolve(
+    overrides: Mapping[str, str | None],
+    *,
+    environ: Mapping[str, str] | None = None,
+    home: str | os.PathLike[str] | None = None,
+) -> Settings:
+    """:func:`load` with the overrides as one mapping."""
     _check_keys(overrides)
     environ = os.environ if environ is None else environ
     home_path = Path(home) if home is not None else Path(environ.get("HOME") or Path.home())

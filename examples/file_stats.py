@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -225,11 +225,12 @@ def wants_real_swf(settings: aioswf.settings.Settings) -> bool:
 
 
 async def register(domain: Domain, connection: aioswf.Connection) -> tuple[WorkflowType, ActivityType]:
+    hour = timedelta(hours=1)
     workflow = WorkflowType(domain, *WORKFLOW, task_list=DECISION_TASK_LIST,
-                            execution_timeout=3600, decision_tasks_timeout=60)
+                            execution_timeout=hour, decision_tasks_timeout=timedelta(minutes=1))
     activity = ActivityType(domain, *ACTIVITY, task_list=ACTIVITY_TASK_LIST,
-                            task_heartbeat_timeout=120, task_schedule_to_close_timeout=3600,
-                            task_schedule_to_start_timeout=3600, task_start_to_close_timeout=600)
+                            task_heartbeat_timeout=timedelta(minutes=2), task_schedule_to_close_timeout=hour,
+                            task_schedule_to_start_timeout=hour, task_start_to_close_timeout=timedelta(minutes=10))
     for kind in (workflow, activity):
         try:
             await kind.save()

@@ -16,10 +16,22 @@ import time
 import urllib.error
 import urllib.request
 from types import TracebackType
+from typing import TypedDict
 
 import anyio.to_thread
 
-__all__ = ["MotoServer", "MotoServerError"]
+__all__ = ["MOTO_SETTINGS", "MotoServer", "MotoServerError", "MotoSettings"]
+
+
+
+class MotoSettings(TypedDict):
+    """Keyword arguments for :func:`aioswf.settings.set` and :class:`aioswf.Connection`."""
+
+    aws_access_key_id: str
+    aws_secret_access_key: str
+    region: str
+    endpoint_url: str
+
 
 #: Credentials and region that moto accepts; they are not secrets.
 MOTO_SETTINGS = {
@@ -61,9 +73,14 @@ class MotoServer:
         return f"http://{self.host}:{self.port}"
 
     @property
-    def settings(self) -> dict[str, str]:
+    def settings(self) -> MotoSettings:
         """``endpoint_url``, dummy credentials and a region: everything a connection needs."""
-        return {**MOTO_SETTINGS, "endpoint_url": self.url}
+        return MotoSettings(
+            aws_access_key_id=MOTO_SETTINGS["aws_access_key_id"],
+            aws_secret_access_key=MOTO_SETTINGS["aws_secret_access_key"],
+            region=MOTO_SETTINGS["region"],
+            endpoint_url=self.url,
+        )
 
     def start(self) -> None:
         if self._process is not None:
