@@ -28,7 +28,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.model import OperationNotFoundError
 
-from . import _faults
+from . import _faults, _redaction
 from . import settings as _settings
 from ._config import ConnectionConfig
 from ._limits import check_lengths
@@ -150,6 +150,7 @@ class Connection:
         log.debug("opened %r", self)
 
     async def _create_clients(self, settings: _settings.Settings) -> tuple[AsyncExitStack, Any, Any]:
+        _redaction.register(settings.aws_access_key_id, settings.aws_secret_access_key, settings.aws_session_token)
         session = shared_session(settings.profile)
         config = self.config
         common: dict[str, Any] = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -98,3 +100,27 @@ def test_file_stats_rejects_a_missing_folder(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "is not a directory" in done.stderr
+
+
+def test_file_stats_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # no endpoint: it starts its own moto server
+    process = subprocess.Popen(
+        [sys.executable, "-W", "error", str(ROOT / "examples" / "file_stats.py"), "--batches", "100"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("started "):
+            break
+    url = lines[0].rsplit(" ", 1)[-1].strip()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted; stopped cleanly" in err
+    assert "Traceback" not in err
+    assert "verified" not in out
+    host, port = url.removeprefix("http://").split(":")
+    with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=2):
+        pass  # the embedded moto server is gone too

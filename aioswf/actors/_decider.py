@@ -12,7 +12,7 @@ from anyio.abc import TaskGroup
 
 from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE
-from ..exceptions import SWFError, TaskGoneError
+from ..exceptions import AioswfError, TaskGoneError
 from ..models import Domain
 from ._actor import Actor
 from ._tasks import DecisionTask
@@ -116,8 +116,8 @@ class Decider(Actor):
                     log.warning("decision task of workflow %s was gone before it was answered", execution.workflow_id)
                     self._tasks_failed += 1
                     return
-                except SWFError as err:
-                    log.error("SWF refused the decisions for workflow %s: %s", execution.workflow_id, err)
+                except AioswfError as err:
+                    log.error("the decisions for workflow %s were not sent: %s", execution.workflow_id, err)
                     self._tasks_failed += 1
                     return
             self._tasks_done += 1

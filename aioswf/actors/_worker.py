@@ -14,7 +14,7 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .._connection import Connection
-from ..exceptions import SWFError, TaskGoneError, ValidationError
+from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import ActivityType, Domain
 from ._actor import RETRYABLE, Actor
 from ._tasks import ActivityTask, _current
@@ -211,8 +211,9 @@ class ActivityWorker(Actor):
                 await send(*args, **kwargs)
             except TaskGoneError:
                 log.warning("activity %s was gone before it was answered", task.activity_id, extra=_extra(task))
-            except SWFError as err:
-                log.error("SWF refused the answer for activity %s: %s", task.activity_id, err, extra=_extra(task))
+            except AioswfError as err:
+                # Logged, never raised: one answer that did not get through must not stop the worker.
+                log.error("the answer for activity %s was not sent: %s", task.activity_id, err, extra=_extra(task))
 
     async def _heartbeats(
         self, task: ActivityTask, interval: float, scope: anyio.CancelScope, outcome: _Outcome

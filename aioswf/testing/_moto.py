@@ -101,6 +101,9 @@ class MotoServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
+            # Its own session: a Ctrl-C meant for the program must not kill the server before the
+            # program has answered its tasks and closed its connections; stop() ends it.
+            start_new_session=True,
         )
         self.port = port
         deadline = time.monotonic() + self.start_timeout
