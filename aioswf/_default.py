@@ -36,12 +36,12 @@ class _DefaultConnection(Connection):
         self._closer: AsyncGenerator[None, None] | None = None
 
     async def _clients(self) -> tuple[Any, Any]:
-        if self._state is _State.OPEN and self._generation == _settings.generation():
+        if self._state is _State.OPEN and self._generation == _settings._current_generation():
             return self._client, self._poll_client
         async with self._lock:
             if self._state is _State.CLOSED:
                 return await super()._clients()  # raises ConnectionClosedError
-            generation = _settings.generation()
+            generation = _settings._current_generation()
             if self._state is not _State.OPEN or self._generation != generation:
                 settings = _settings.load()
                 stack, client, poll_client = await self._create_clients(settings)

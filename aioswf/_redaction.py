@@ -23,7 +23,6 @@ REDACTED_LOGGERS = (
     "aiobotocore.endpoint",
     "aiobotocore.httpsession",
     "aiobotocore.credentials",
-    "aioswf",
 )
 _MASK = "***"
 # Shorter values (moto's "testing", a test's "x") are not worth a scan of every record.

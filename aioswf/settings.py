@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .exceptions import ConfigurationError
 
-__all__ = ["KEYS", "Settings", "generation", "get", "load", "reset", "resolve", "set"]
+__all__ = ["KEYS", "Settings", "get", "load", "reset", "resolve", "set"]
 
 #: The keys that :func:`set` and :func:`load` accept.
 KEYS = (
@@ -161,7 +161,7 @@ def get() -> dict[str, str]:
         return dict(_explicit)
 
 
-def generation() -> int:
+def _current_generation() -> int:
     """A number that changes whenever :func:`set` or :func:`reset` is called."""
     return _generation
 
