@@ -11,6 +11,7 @@ import nox
 nox.options.sessions = ["tests"]
 
 CONSTRAINTS = ("-c", "constraints.txt")
+SOURCES = ("aioswf", "tests", "examples", "noxfile.py")
 
 
 @nox.session
@@ -28,8 +29,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
-    session.run("ruff", "check", "aioswf", "tests", "examples", "noxfile.py")
+    session.install(*CONSTRAINTS, "ruff")
+    session.run("ruff", "check", *SOURCES)
+    session.run("ruff", "format", "--check", *SOURCES)
 
 
 @nox.session

@@ -150,7 +150,9 @@ class Connection:
         log.debug("opened %r", self)
 
     async def _create_clients(self, settings: _settings.Settings) -> tuple[AsyncExitStack, Any, Any]:
-        _redaction.register(settings.aws_access_key_id, settings.aws_secret_access_key, settings.aws_session_token)
+        _redaction.register(
+            settings.aws_access_key_id, settings.aws_secret_access_key, settings.aws_session_token
+        )
         session = shared_session(settings.profile)
         config = self.config
         common: dict[str, Any] = {
@@ -176,7 +178,9 @@ class Connection:
         )
         stack = AsyncExitStack()
         try:
-            client = await stack.enter_async_context(session.create_client("swf", config=call_config, **common))
+            client = await stack.enter_async_context(
+                session.create_client("swf", config=call_config, **common)
+            )
             poll_client = await stack.enter_async_context(
                 session.create_client("swf", config=poll_config, **common)
             )
@@ -243,7 +247,9 @@ class Connection:
         except BotoCoreError as err:
             self._failures[operation] += 1
             if self._state is _State.CLOSED:
-                raise ConnectionClosedError(f"{operation}: the connection was closed during the call") from err
+                raise ConnectionClosedError(
+                    f"{operation}: the connection was closed during the call"
+                ) from err
             mapped: AioswfError = _faults.from_botocore_error(operation, err)
             log.debug("%s failed after %.1f ms: %s", operation, _ms(started), type(mapped).__name__)
             raise mapped from err

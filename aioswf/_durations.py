@@ -37,7 +37,9 @@ def days_to_swf(value: timedelta | int, field: str) -> str:
             raise ValidationError(f"{field} must be whole days, got {value}", field=field)
         value = value.days
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValidationError(f"{field} must be a whole, non-negative number of days, got {value!r}", field=field)
+        raise ValidationError(
+            f"{field} must be a whole, non-negative number of days, got {value!r}", field=field
+        )
     return str(value)
 
 

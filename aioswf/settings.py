@@ -94,7 +94,9 @@ class Settings:
             where = self.sources.get(given[0], "the settings")
             raise ConfigurationError(f"{given[0]} is set (from {where}) but {missing} is not")
         if self.aws_session_token and not given:
-            raise ConfigurationError("aws_session_token is set without aws_access_key_id and aws_secret_access_key")
+            raise ConfigurationError(
+                "aws_session_token is set without aws_access_key_id and aws_secret_access_key"
+            )
         if self.endpoint_url is not None:
             parts = urlsplit(self.endpoint_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:

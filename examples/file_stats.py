@@ -25,8 +25,8 @@ import sysconfig
 import time
 import uuid
 from collections.abc import Sequence
-from contextlib import AsyncExitStack
-from datetime import datetime, timedelta, timezone
+from contextlib import AsyncExitStack, suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,14 +165,21 @@ def decide(task: DecisionTask) -> list[dict[str, Any]]:
             activity_of[event["eventId"]] = attributes["activityId"]
             attempts[batch] += 1
             state[batch] = "open"
-        elif kind in ("ActivityTaskCompleted", "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCanceled"):
+        elif kind in (
+            "ActivityTaskCompleted",
+            "ActivityTaskFailed",
+            "ActivityTaskTimedOut",
+            "ActivityTaskCanceled",
+        ):
             batch = int(activity_of[attributes["scheduledEventId"]].split("-")[1])
             if kind == "ActivityTaskCompleted":
                 state[batch] = "done"
                 results[batch] = json.loads(attributes["result"])
             else:
                 state[batch] = "failed"
-                last_failure = f"batch {batch}: {kind} {attributes.get('reason') or attributes.get('timeoutType', '')}"
+                last_failure = (
+                    f"batch {batch}: {kind} {attributes.get('reason') or attributes.get('timeoutType', '')}"
+                )
         elif kind == "ScheduleActivityTaskFailed":
             return [_fail(f"could not schedule {attributes.get('activityId')}: {attributes.get('cause')}")]
 
@@ -182,11 +189,15 @@ def decide(task: DecisionTask) -> list[dict[str, Any]]:
         summary["execution"] = {
             "events": len(events) + 1,  # and the WorkflowExecutionCompleted this decision adds
             "activities": sum(attempts),
-            "wall_seconds": round((datetime.now(timezone.utc) - first).total_seconds(), 3),
+            "wall_seconds": round((datetime.now(UTC) - first).total_seconds(), 3),
         }
         result = json.dumps(summary, separators=(",", ":"))
-        return [{"decisionType": "CompleteWorkflowExecution",
-                 "completeWorkflowExecutionDecisionAttributes": {"result": result}}]
+        return [
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"result": result},
+            }
+        ]
     decisions = []
     for batch in range(count):
         if state[batch] == "failed" and attempts[batch] >= MAX_ATTEMPTS:
@@ -208,8 +219,10 @@ def _schedule(job: dict[str, Any], batch: int, count: int, attempt: int) -> dict
 
 
 def _fail(reason: str) -> dict[str, Any]:
-    return {"decisionType": "FailWorkflowExecution",
-            "failWorkflowExecutionDecisionAttributes": {"reason": reason[:256]}}
+    return {
+        "decisionType": "FailWorkflowExecution",
+        "failWorkflowExecutionDecisionAttributes": {"reason": reason[:256]},
+    }
 
 
 # The program -----------------------------------------------------------------------------------
@@ -221,21 +234,32 @@ def default_root() -> str:
 
 def wants_real_swf(settings: aioswf.settings.Settings) -> bool:
     """An endpoint, or credentials (or a profile) and a region: run against that."""
-    return bool(settings.endpoint_url) or bool(settings.region and (settings.has_credentials or settings.profile))
+    return bool(settings.endpoint_url) or bool(
+        settings.region and (settings.has_credentials or settings.profile)
+    )
 
 
 async def register(domain: Domain, connection: aioswf.Connection) -> tuple[WorkflowType, ActivityType]:
     hour = timedelta(hours=1)
-    workflow = WorkflowType(domain, *WORKFLOW, task_list=DECISION_TASK_LIST,
-                            execution_timeout=hour, decision_tasks_timeout=timedelta(minutes=1))
-    activity = ActivityType(domain, *ACTIVITY, task_list=ACTIVITY_TASK_LIST,
-                            task_heartbeat_timeout=timedelta(minutes=2), task_schedule_to_close_timeout=hour,
-                            task_schedule_to_start_timeout=hour, task_start_to_close_timeout=timedelta(minutes=10))
+    workflow = WorkflowType(
+        domain,
+        *WORKFLOW,
+        task_list=DECISION_TASK_LIST,
+        execution_timeout=hour,
+        decision_tasks_timeout=timedelta(minutes=1),
+    )
+    activity = ActivityType(
+        domain,
+        *ACTIVITY,
+        task_list=ACTIVITY_TASK_LIST,
+        task_heartbeat_timeout=timedelta(minutes=2),
+        task_schedule_to_close_timeout=hour,
+        task_schedule_to_start_timeout=hour,
+        task_start_to_close_timeout=timedelta(minutes=10),
+    )
     for kind in (workflow, activity):
-        try:
+        with suppress(AlreadyExistsError):
             await kind.save()
-        except AlreadyExistsError:
-            pass
     return workflow, activity
 
 
@@ -262,8 +286,10 @@ async def run(root: str, batches: int, workers: int, timeout: float) -> dict[str
         print(f"started {execution!r} over {root} in {batches} batches, {workers} workers")
 
         decider = Decider(domain, DECISION_TASK_LIST, decide)
-        pool = [ActivityWorker(domain, ACTIVITY_TASK_LIST, {activity: stat_batch}, max_concurrent=2)
-                for _ in range(workers)]
+        pool = [
+            ActivityWorker(domain, ACTIVITY_TASK_LIST, {activity: stat_batch}, max_concurrent=2)
+            for _ in range(workers)
+        ]
         async with anyio.create_task_group() as group:
             for actor in (decider, *pool):
                 await group.start(actor.run)
@@ -300,8 +326,10 @@ def report(summary: dict[str, Any]) -> None:
     for size, path in summary["largest"]:
         print(f"{size:>12}  {path}")
     figures = summary["execution"]
-    print(f"\nexecution: {figures['history_events']} events, {figures['activities']} activities, "
-          f"{figures['wall_seconds']} s from start to completion")
+    print(
+        f"\nexecution: {figures['history_events']} events, {figures['activities']} activities, "
+        f"{figures['wall_seconds']} s from start to completion"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -327,8 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     report(summary)
-    print(f"\nverified: the workflow's summary of {summary['files']} files matches a direct local "
-          f"computation ({time.monotonic() - began:.1f} s in all)")
+    print(
+        f"\nverified: the workflow's summary of {summary['files']} files matches a direct local "
+        f"computation ({time.monotonic() - began:.1f} s in all)"
+    )
     return 0
 
 

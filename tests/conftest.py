@@ -27,7 +27,9 @@ _ENVIRONMENT = (
 
 
 @pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def clean_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """No test sees the developer's AWS environment, ~/.swf or ~/.aws, or another test's settings."""
     for name in _ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import timedelta
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -27,7 +27,10 @@ async def setup_types(
         domain, "wf", "1", task_list=DECISIONS, decision_tasks_timeout=timedelta(seconds=1)
     ).save()
     activity = await ActivityType(
-        domain, "act", "1", task_list=ACTIVITIES,
+        domain,
+        "act",
+        "1",
+        task_list=ACTIVITIES,
         task_heartbeat_timeout=timedelta(seconds=heartbeat_timeout) if heartbeat_timeout else None,
         task_start_to_close_timeout=timedelta(minutes=5),
         task_schedule_to_start_timeout=timedelta(minutes=5),
@@ -40,7 +43,9 @@ def schedule(activity: ActivityType, activity_id: str, input: str = "") -> dict[
     return {
         "decisionType": "ScheduleActivityTask",
         "scheduleActivityTaskDecisionAttributes": {
-            "activityType": activity.key, "activityId": activity_id, "input": input,
+            "activityType": activity.key,
+            "activityId": activity_id,
+            "input": input,
         },
     }
 
@@ -83,7 +88,9 @@ async def test_worker_completes_and_fails_activities(connection: aioswf.Connecti
 
     async def three_answered() -> bool:
         history = await execution.history()
-        return len(events_of(history, "ActivityTaskCompleted") + events_of(history, "ActivityTaskFailed")) == 3
+        return (
+            len(events_of(history, "ActivityTaskCompleted") + events_of(history, "ActivityTaskFailed")) == 3
+        )
 
     async with worker:
         await wait_for(three_answered)
@@ -131,7 +138,9 @@ async def test_sync_activity_runs_in_a_thread_and_heartbeats_keep_it_alive(
     assert ticks > 5  # the loop kept running while the activity's thread slept
 
 
-async def test_without_heartbeats_moto_times_the_activity_out(connection: aioswf.Connection, domain_name: str) -> None:
+async def test_without_heartbeats_moto_times_the_activity_out(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
     """The counter-test of the one above: an activity that reports no progress sends no heartbeat."""
     domain, workflow, activity = await setup_types(connection, domain_name, heartbeat_timeout=1)
     execution = await start_with_activities(workflow, activity, ["quiet"])
@@ -142,15 +151,19 @@ async def test_without_heartbeats_moto_times_the_activity_out(connection: aioswf
 
     worker = ActivityWorker(domain, ACTIVITIES, {activity: quiet})
     async with worker:
+
         async def timed_out() -> bool:
             return bool(events_of(await execution.history(), "ActivityTaskTimedOut"))
+
         await wait_for(timed_out)
     assert worker.statistics().heartbeats_sent == 0
     [timeout] = events_of(await execution.history(), "ActivityTaskTimedOut")
     assert timeout["timeoutType"] == "HEARTBEAT"
 
 
-async def test_immediate_stop_hands_running_activities_back(connection: aioswf.Connection, domain_name: str) -> None:
+async def test_immediate_stop_hands_running_activities_back(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
     domain, workflow, activity = await setup_types(connection, domain_name)
     execution = await start_with_activities(workflow, activity, [str(n) for n in range(5)])
     started = 0
@@ -174,7 +187,9 @@ async def test_immediate_stop_hands_running_activities_back(connection: aioswf.C
     assert worker.statistics().tasks_running == 0
 
 
-async def test_cancelling_the_runner_is_an_immediate_stop(connection: aioswf.Connection, domain_name: str) -> None:
+async def test_cancelling_the_runner_is_an_immediate_stop(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
     domain, workflow, activity = await setup_types(connection, domain_name)
     execution = await start_with_activities(workflow, activity, ["x"])
     running = anyio.Event()
@@ -195,7 +210,9 @@ async def test_cancelling_the_runner_is_an_immediate_stop(connection: aioswf.Con
     assert failed["reason"] == "worker shutting down"
 
 
-async def test_graceful_stop_lets_running_activities_finish(connection: aioswf.Connection, domain_name: str) -> None:
+async def test_graceful_stop_lets_running_activities_finish(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
     domain, workflow, activity = await setup_types(connection, domain_name)
     execution = await start_with_activities(workflow, activity, ["a", "b"])
     running = 0
@@ -217,13 +234,17 @@ async def test_graceful_stop_lets_running_activities_finish(connection: aioswf.C
     assert results == ["finished a", "finished b"]
 
 
-async def test_unknown_activity_type_is_failed_not_lost(connection: aioswf.Connection, domain_name: str) -> None:
+async def test_unknown_activity_type_is_failed_not_lost(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
     domain, workflow, activity = await setup_types(connection, domain_name)
     execution = await start_with_activities(workflow, activity, ["x"])
     worker = ActivityWorker(domain, ACTIVITIES, {("other", "1"): lambda task: "no"})
     async with worker:
+
         async def failed() -> bool:
             return bool(events_of(await execution.history(), "ActivityTaskFailed"))
+
         await wait_for(failed)
     [event] = events_of(await execution.history(), "ActivityTaskFailed")
     assert event["reason"] == "no activity function for act 1"
@@ -238,8 +259,12 @@ async def test_decider_survives_its_handler_failing(connection: aioswf.Connectio
         calls.append(task)
         if len(calls) == 1:
             raise RuntimeError("a bug in the decider")
-        return [{"decisionType": "CompleteWorkflowExecution",
-                 "completeWorkflowExecutionDecisionAttributes": {"result": json.dumps(len(calls))}}]
+        return [
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"result": json.dumps(len(calls))},
+            }
+        ]
 
     decider = Decider(domain, DECISIONS, flaky)
     async with decider:

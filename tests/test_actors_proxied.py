@@ -44,8 +44,11 @@ async def test_decider_follows_every_history_page(
     assert [e["eventId"] for e in task.events] == [e["eventId"] for e in full[: len(task.events)]]
     assert len(task.events) == task.started_event_id  # every event up to the task's own start
     assert proxy.count("PollForDecisionTask") == -(-len(task.events) // 2)  # one request per page
-    assert [e["workflowExecutionSignaledEventAttributes"]["input"] for e in task.events
-            if e["eventType"] == "WorkflowExecutionSignaled"] == ["0", "1", "2"]
+    assert [
+        e["workflowExecutionSignaledEventAttributes"]["input"]
+        for e in task.events
+        if e["eventType"] == "WorkflowExecutionSignaled"
+    ] == ["0", "1", "2"]
 
 
 async def test_cancel_requested_heartbeat_cancels_the_activity(

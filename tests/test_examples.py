@@ -84,8 +84,19 @@ def test_file_stats_command_line(moto: MotoServer, tree: Path) -> None:
         "AWS_REGION": "us-east-1",
     }
     done = subprocess.run(
-        [sys.executable, "-W", "error", str(ROOT / "examples" / "file_stats.py"), str(tree), "--batches", "3"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-W",
+            "error",
+            str(ROOT / "examples" / "file_stats.py"),
+            str(tree),
+            "--batches",
+            "3",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "using SWF at " + moto.url in done.stdout
@@ -96,7 +107,9 @@ def test_file_stats_command_line(moto: MotoServer, tree: Path) -> None:
 def test_file_stats_rejects_a_missing_folder(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "file_stats.py"), str(tmp_path / "nope")],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2
     assert "is not a directory" in done.stderr
@@ -106,7 +119,10 @@ def test_file_stats_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # no endpoint: it starts its own moto server
     process = subprocess.Popen(
         [sys.executable, "-W", "error", str(ROOT / "examples" / "file_stats.py"), "--batches", "100"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     lines = []

@@ -93,7 +93,7 @@ async def all_pages(conn: aioswf.Connection, operation: str, params: dict[str, A
 
 async def wait_until(condition: Callable[[], bool]) -> None:
     """Wait for a change of the proxy's plain state (it offers no events to wait on)."""
-    while not condition():  # noqa: ASYNC110
+    while not condition():
         await anyio.sleep(0.01)
 
 

@@ -11,8 +11,8 @@ __all__ = [
     "ActivityWorker",
     "Actor",
     "ActorStatistics",
+    "Decider",
     "DecisionHandler",
     "DecisionTask",
-    "Decider",
     "heartbeat",
 ]

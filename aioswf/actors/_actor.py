@@ -23,7 +23,13 @@ from anyio.abc import TaskGroup, TaskStatus
 
 from .._connection import Connection
 from .._default import resolve
-from ..exceptions import LimitExceededError, ServiceUnavailableError, ThrottledError, TransportError, ValidationError
+from ..exceptions import (
+    LimitExceededError,
+    ServiceUnavailableError,
+    ThrottledError,
+    TransportError,
+    ValidationError,
+)
 from ..models import Domain
 
 __all__ = ["Actor", "ActorStatistics"]
@@ -71,7 +77,9 @@ class Actor:
     ) -> None:
         self.domain = domain if isinstance(domain, Domain) else Domain(domain)
         if not isinstance(task_list, str) or not task_list:
-            raise ValidationError(f"task_list must be a non-empty string, got {task_list!r}", field="task_list")
+            raise ValidationError(
+                f"task_list must be a non-empty string, got {task_list!r}", field="task_list"
+            )
         if not isinstance(pollers, int) or pollers < 1:
             raise ValidationError(f"pollers must be at least 1, got {pollers!r}", field="pollers")
         self.task_list = task_list
@@ -160,7 +168,9 @@ class Actor:
                 self._release_capacity()
                 failures += 1
                 delay = _backoff(failures, err)
-                log.warning("%s on %s failed (%s); retrying in %.1f s", self._operation, self.task_list, err, delay)
+                log.warning(
+                    "%s on %s failed (%s); retrying in %.1f s", self._operation, self.task_list, err, delay
+                )
                 await anyio.sleep(delay)
                 continue
             except BaseException:

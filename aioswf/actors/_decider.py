@@ -105,7 +105,8 @@ class Decider(Actor):
                 self._tasks_failed += 1
                 log.exception(
                     "decider failed on workflow %s (run %s); SWF will time the task out and retry",
-                    execution.workflow_id, execution.run_id,
+                    execution.workflow_id,
+                    execution.run_id,
                     extra={"workflow_id": execution.workflow_id, "run_id": execution.run_id},
                 )
                 return
@@ -113,7 +114,9 @@ class Decider(Actor):
                 try:
                     await self.complete(task.token, decisions)
                 except TaskGoneError:
-                    log.warning("decision task of workflow %s was gone before it was answered", execution.workflow_id)
+                    log.warning(
+                        "decision task of workflow %s was gone before it was answered", execution.workflow_id
+                    )
                     self._tasks_failed += 1
                     return
                 except AioswfError as err:

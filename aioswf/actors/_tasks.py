@@ -39,14 +39,19 @@ class DecisionTask:
         return [event for event in self.events if event["eventId"] > previous]
 
     @classmethod
-    def from_swf(cls, domain: Domain, answer: dict[str, Any], events: Sequence[dict[str, Any]]) -> DecisionTask:
+    def from_swf(
+        cls, domain: Domain, answer: dict[str, Any], events: Sequence[dict[str, Any]]
+    ) -> DecisionTask:
         execution = answer["workflowExecution"]
         kind = answer["workflowType"]
         workflow_type = WorkflowType(domain, kind["name"], kind["version"], connection=domain.connection)
         return cls(
             token=answer["taskToken"],
             workflow_execution=WorkflowExecution(
-                domain, execution["workflowId"], execution["runId"], workflow_type=workflow_type,
+                domain,
+                execution["workflowId"],
+                execution["runId"],
+                workflow_type=workflow_type,
                 connection=domain.connection,
             ),
             workflow_type=workflow_type,

@@ -82,7 +82,9 @@ class ActivityWorker(Actor):
     ) -> None:
         super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
         if not isinstance(max_concurrent, int) or max_concurrent < 1:
-            raise ValidationError(f"max_concurrent must be at least 1, got {max_concurrent!r}", field="max_concurrent")
+            raise ValidationError(
+                f"max_concurrent must be at least 1, got {max_concurrent!r}", field="max_concurrent"
+            )
         self.max_concurrent = max_concurrent
         self.heartbeat_interval = heartbeat_interval
         self._activities: dict[tuple[str, str | None], tuple[ActivityFunction, float]] = {}
@@ -167,8 +169,15 @@ class ActivityWorker(Actor):
         found = self._lookup(task)
         if found is None:
             self._tasks_failed += 1
-            await self._answer(task, self.fail, task.token, reason=_cut_end(
-                f"no activity function for {task.activity_type.name} {task.activity_type.version}", REASON_LIMIT))
+            await self._answer(
+                task,
+                self.fail,
+                task.token,
+                reason=_cut_end(
+                    f"no activity function for {task.activity_type.name} {task.activity_type.version}",
+                    REASON_LIMIT,
+                ),
+            )
             return
         function, interval = found
         outcome = _Outcome()
@@ -205,15 +214,21 @@ class ActivityWorker(Actor):
             self._tasks_done += 1
             await self._answer(task, self.complete, task.token, _encode(result))
 
-    async def _answer(self, task: ActivityTask, send: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any) -> None:
+    async def _answer(
+        self, task: ActivityTask, send: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any
+    ) -> None:
         with anyio.CancelScope(shield=True):
             try:
                 await send(*args, **kwargs)
             except TaskGoneError:
-                log.warning("activity %s was gone before it was answered", task.activity_id, extra=_extra(task))
+                log.warning(
+                    "activity %s was gone before it was answered", task.activity_id, extra=_extra(task)
+                )
             except AioswfError as err:
                 # Logged, never raised: one answer that did not get through must not stop the worker.
-                log.error("the answer for activity %s was not sent: %s", task.activity_id, err, extra=_extra(task))
+                log.error(
+                    "the answer for activity %s was not sent: %s", task.activity_id, err, extra=_extra(task)
+                )
 
     async def _heartbeats(
         self, task: ActivityTask, interval: float, scope: anyio.CancelScope, outcome: _Outcome
@@ -267,7 +282,9 @@ def _normalise(key: ActivityKey) -> tuple[str, str | None]:
         return key, None
     if isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key):
         return key[0], key[1]
-    raise ValidationError(f"an activity key is an ActivityType, a name or a (name, version) pair, got {key!r}")
+    raise ValidationError(
+        f"an activity key is an ActivityType, a name or a (name, version) pair, got {key!r}"
+    )
 
 
 def _extra(task: ActivityTask) -> dict[str, str | None]:

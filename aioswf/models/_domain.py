@@ -34,8 +34,13 @@ class Domain:
         return f"Domain({self.name!r})"
 
     @classmethod
-    def from_swf(cls, info: dict[str, Any], configuration: dict[str, Any] | None = None,
-                 *, connection: Connection | None = None) -> Domain:
+    def from_swf(
+        cls,
+        info: dict[str, Any],
+        configuration: dict[str, Any] | None = None,
+        *,
+        connection: Connection | None = None,
+    ) -> Domain:
         retention = days_from_swf((configuration or {}).get("workflowExecutionRetentionPeriodInDays"))
         return cls(
             info["name"],

@@ -24,7 +24,9 @@ def _domain(value: Domain | str) -> Domain:
         return value
     if isinstance(value, str):
         return Domain(value)
-    raise ValidationError(f"domain must be a Domain or a domain name, got {type(value).__name__}", field="domain")
+    raise ValidationError(
+        f"domain must be a Domain or a domain name, got {type(value).__name__}", field="domain"
+    )
 
 
 def _task_list(name: str | None) -> dict[str, str] | None:
@@ -62,9 +64,13 @@ class WorkflowType:
                 f"child_policy must be one of {', '.join(CHILD_POLICIES)}, got {self.child_policy!r}",
                 field="child_policy",
             )
-        object.__setattr__(self, "execution_timeout", _as_timedelta(self.execution_timeout, "execution_timeout"))
         object.__setattr__(
-            self, "decision_tasks_timeout", _as_timedelta(self.decision_tasks_timeout, "decision_tasks_timeout")
+            self, "execution_timeout", _as_timedelta(self.execution_timeout, "execution_timeout")
+        )
+        object.__setattr__(
+            self,
+            "decision_tasks_timeout",
+            _as_timedelta(self.decision_tasks_timeout, "decision_tasks_timeout"),
         )
         if self.connection is None and self.domain.connection is not None:
             object.__setattr__(self, "connection", self.domain.connection)
@@ -83,8 +89,12 @@ class WorkflowType:
             "domain": self.domain.name,
             **self.key,
             "defaultChildPolicy": self.child_policy,
-            "defaultExecutionStartToCloseTimeout": seconds_to_swf(self.execution_timeout, "execution_timeout"),
-            "defaultTaskStartToCloseTimeout": seconds_to_swf(self.decision_tasks_timeout, "decision_tasks_timeout"),
+            "defaultExecutionStartToCloseTimeout": seconds_to_swf(
+                self.execution_timeout, "execution_timeout"
+            ),
+            "defaultTaskStartToCloseTimeout": seconds_to_swf(
+                self.decision_tasks_timeout, "decision_tasks_timeout"
+            ),
         }
         _put(params, "defaultTaskList", _task_list(self.task_list))
         _put(params, "description", self.description)
@@ -140,14 +150,20 @@ class WorkflowType:
         from ._execution import WorkflowExecution
 
         check_name(workflow_id, "workflow_id")
-        params: dict[str, Any] = {"domain": self.domain.name, "workflowId": workflow_id, "workflowType": self.key}
+        params: dict[str, Any] = {
+            "domain": self.domain.name,
+            "workflowId": workflow_id,
+            "workflowType": self.key,
+        }
         _put(params, "input", input)
         _put(params, "taskList", _task_list(task_list))
         _put(params, "tagList", list(tag_list) if tag_list is not None else None)
         if execution_timeout is not None:
             params["executionStartToCloseTimeout"] = seconds_to_swf(execution_timeout, "execution_timeout")
         if decision_tasks_timeout is not None:
-            params["taskStartToCloseTimeout"] = seconds_to_swf(decision_tasks_timeout, "decision_tasks_timeout")
+            params["taskStartToCloseTimeout"] = seconds_to_swf(
+                decision_tasks_timeout, "decision_tasks_timeout"
+            )
         _put(params, "childPolicy", child_policy)
         _put(params, "taskPriority", None if task_priority is None else str(task_priority))
         answer = await connection_of(self).call("StartWorkflowExecution", params)
@@ -213,7 +229,9 @@ class ActivityType:
         )
         info, config = answer["typeInfo"], answer.get("configuration", {})
         priority = config.get("defaultTaskPriority")
-        timeouts = {attribute: seconds_from_swf(config.get(swf_name)) for attribute, swf_name in self._TIMEOUTS}
+        timeouts = {
+            attribute: seconds_from_swf(config.get(swf_name)) for attribute, swf_name in self._TIMEOUTS
+        }
         return ActivityType(
             self.domain,
             info["activityType"]["name"],

@@ -35,9 +35,13 @@ class DomainQuerySet:
         """The domain named ``name``. :class:`DoesNotExistError` if there is none."""
         return await Domain(name, connection=self.connection).upstream()
 
-    async def create(self, name: str, *, description: str | None = None, retention_period: int = 30) -> Domain:
+    async def create(
+        self, name: str, *, description: str | None = None, retention_period: int = 30
+    ) -> Domain:
         """Register a domain. :class:`AlreadyExistsError` if it exists."""
-        domain = Domain(name, description=description, retention_period=retention_period, connection=self.connection)
+        domain = Domain(
+            name, description=description, retention_period=retention_period, connection=self.connection
+        )
         return await domain.save()
 
     async def get_or_create(
@@ -57,8 +61,9 @@ class DomainQuerySet:
     async def iterate(self, status: str = REGISTERED) -> AsyncIterator[Domain]:
         """Stream the domains of ``status`` page by page."""
         if status not in REGISTRATION_STATUSES:
-            raise ValidationError(f"status must be one of {', '.join(REGISTRATION_STATUSES)}, got {status!r}",
-                                  field="status")
+            raise ValidationError(
+                f"status must be one of {', '.join(REGISTRATION_STATUSES)}, got {status!r}", field="status"
+            )
         params: dict[str, Any] = {"registrationStatus": status, "maximumPageSize": MAX_PAGE_SIZE}
         async for page in pages(self._connection(), "ListDomains", params, "domainInfos"):
             for info in page:

@@ -23,7 +23,6 @@ import anyio.to_thread
 __all__ = ["MOTO_SETTINGS", "MotoServer", "MotoServerError", "MotoSettings"]
 
 
-
 class MotoSettings(TypedDict):
     """Keyword arguments for :func:`aioswf.settings.set` and :class:`aioswf.Connection`."""
 
@@ -59,7 +58,9 @@ class MotoServer:
     the whole set of keyword arguments for them.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, start_timeout: float = 30.0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int | None = None, *, start_timeout: float = 30.0
+    ) -> None:
         self.host = host
         self.port = port
         self.start_timeout = start_timeout
@@ -93,7 +94,7 @@ class MotoServer:
             ) from err
         port = self.port or _free_port(self.host)
         # The server logs every request; keep it out of the way, but at hand if it fails to start.
-        self._log = tempfile.NamedTemporaryFile(prefix="aioswf-moto-", suffix=".log")
+        self._log = tempfile.NamedTemporaryFile(prefix="aioswf-moto-", suffix=".log")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "MOTO_CALL_RESET_API": "true", "PYTHONUNBUFFERED": "1"}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(port)],
@@ -156,7 +157,9 @@ class MotoServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     async def __aenter__(self) -> MotoServer:
