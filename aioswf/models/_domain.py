@@ -9,14 +9,13 @@ from typing import Any
 from .._connection import Connection
 from .._durations import days_from_swf, days_to_swf
 from ..constants import REGISTERED
-from ..exceptions import DoesNotExistError
-from ._base import check_name, connection_of
+from ._base import Model, check_name, connection_of
 
 __all__ = ["Domain"]
 
 
 @dataclass(frozen=True, repr=False)
-class Domain:
+class Domain(Model):
     """An SWF domain. ``retention_period`` is in days (SWF keeps closed executions that long)."""
 
     name: str
@@ -67,13 +66,6 @@ class Domain:
         """A new instance built from what SWF has now. :class:`DoesNotExistError` if absent."""
         answer = await connection_of(self).call("DescribeDomain", {"name": self.name})
         return Domain.from_swf(answer["domainInfo"], answer.get("configuration"), connection=self.connection)
-
-    async def exists(self) -> bool:
-        try:
-            await self.upstream()
-        except DoesNotExistError:
-            return False
-        return True
 
     async def delete(self) -> None:
         """Deprecate the domain: SWF cannot delete one."""

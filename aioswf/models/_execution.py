@@ -12,7 +12,7 @@ from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE, pages
 from ..constants import CLOSED
 from ..exceptions import ValidationError
-from ._base import check_name, connection_of
+from ._base import Model, check_name, connection_of, inherit_connection
 from ._domain import Domain
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ __all__ = ["WorkflowExecution"]
 
 
 @dataclass(frozen=True, repr=False)
-class WorkflowExecution:
+class WorkflowExecution(Model):
     """An execution, named by its workflow id and run id. Fields other than the ids are filled in
     by :meth:`upstream`; a fresh instance from ``start_execution`` knows only its ids and type."""
 
@@ -41,8 +41,7 @@ class WorkflowExecution:
         if isinstance(self.domain, str):
             object.__setattr__(self, "domain", Domain(self.domain))
         check_name(self.workflow_id, "workflow_id")
-        if self.connection is None and self.domain.connection is not None:
-            object.__setattr__(self, "connection", self.domain.connection)
+        inherit_connection(self)
 
     def __repr__(self) -> str:
         run = f", {self.run_id!r}" if self.run_id else ""

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from .._connection import Connection
 from .._durations import Duration, seconds_from_swf, seconds_to_swf
 from ..constants import CHILD_POLICIES, REGISTERED, TERMINATE
-from ..exceptions import DoesNotExistError, ValidationError
-from ._base import check_name, connection_of
+from ..exceptions import ValidationError
+from ._base import Model, check_name, connection_of, inherit_connection
 from ._domain import Domain
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _put(params: dict[str, Any], key: str, value: Any) -> None:
 
 
 @dataclass(frozen=True, repr=False)
-class WorkflowType:
+class WorkflowType(Model):
     """A workflow type. The timeouts and the task list are defaults for its executions."""
 
     domain: Domain
@@ -72,8 +72,7 @@ class WorkflowType:
             "decision_tasks_timeout",
             _as_timedelta(self.decision_tasks_timeout, "decision_tasks_timeout"),
         )
-        if self.connection is None and self.domain.connection is not None:
-            object.__setattr__(self, "connection", self.domain.connection)
+        inherit_connection(self)
 
     def __repr__(self) -> str:
         return f"WorkflowType({self.name!r}, {self.version!r})"
@@ -124,13 +123,6 @@ class WorkflowType:
             connection=self.connection,
         )
 
-    async def exists(self) -> bool:
-        try:
-            await self.upstream()
-        except DoesNotExistError:
-            return False
-        return True
-
     async def start_execution(
         self,
         workflow_id: str,
@@ -173,7 +165,7 @@ class WorkflowType:
 
 
 @dataclass(frozen=True, repr=False)
-class ActivityType:
+class ActivityType(Model):
     """An activity type. Its timeouts and task list are defaults for the tasks scheduled of it."""
 
     domain: Domain
@@ -202,8 +194,7 @@ class ActivityType:
         check_name(self.version, "version")
         for attribute, _ in self._TIMEOUTS:
             object.__setattr__(self, attribute, _as_timedelta(getattr(self, attribute), attribute))
-        if self.connection is None and self.domain.connection is not None:
-            object.__setattr__(self, "connection", self.domain.connection)
+        inherit_connection(self)
 
     def __repr__(self) -> str:
         return f"ActivityType({self.name!r}, {self.version!r})"
@@ -243,13 +234,6 @@ class ActivityType:
             connection=self.connection,
             **timeouts,
         )
-
-    async def exists(self) -> bool:
-        try:
-            await self.upstream()
-        except DoesNotExistError:
-            return False
-        return True
 
 
 def _as_timedelta(value: Any, field: str) -> timedelta | None:
