@@ -12,6 +12,7 @@ from aioswf.constants import CLOSED, DEPRECATED, OPEN, REGISTERED, TERMINATED
 from aioswf.exceptions import AlreadyExistsError, DoesNotExistError, ValidationError
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 from aioswf.querysets import DomainQuerySet
+from aioswf.testing import MotoServer
 
 
 async def test_domain_save_exists_upstream_delete(connection: aioswf.Connection, domain_name: str) -> None:
@@ -96,9 +97,7 @@ async def test_wait_closed_times_out(connection: aioswf.Connection, domain_name:
         await execution.wait_closed(timeout=0.3, interval=0.05)
 
 
-async def test_domain_queryset_with_the_default_connection(
-    moto: aioswf.testing.MotoServer, domain_name: str
-) -> None:
+async def test_domain_queryset_with_the_default_connection(moto: MotoServer, domain_name: str) -> None:
     aioswf.settings.set(**moto.settings)
     domains = DomainQuerySet()  # no connection: the default one, from the settings
     with pytest.raises(DoesNotExistError):
@@ -136,8 +135,8 @@ def test_bad_model_arguments() -> None:
     with pytest.raises(ValidationError, match="retention_period"):
         Domain("d", retention_period=-1)
     with pytest.raises(ValidationError, match="child_policy"):
-        WorkflowType("d", "w", "1", child_policy="EXPLODE")
+        WorkflowType(Domain("d"), "w", "1", child_policy="EXPLODE")
     with pytest.raises(ValidationError, match="whole seconds"):
-        ActivityType("d", "a", "1", task_heartbeat_timeout=timedelta(seconds=1.5))
+        ActivityType(Domain("d"), "a", "1", task_heartbeat_timeout=timedelta(seconds=1.5))
     with pytest.raises(ValidationError, match="domain"):
         WorkflowType(42, "w", "1")  # type: ignore[arg-type]
