@@ -138,12 +138,42 @@ async def test_sync_activity_runs_in_a_thread_and_heartbeats_keep_it_alive(
     assert ticks > 5  # the loop kept running while the activity's thread slept
 
 
-async def test_without_heartbeats_moto_times_the_activity_out(
+async def test_keep_alive_heartbeats_cover_a_quiet_activity(
     connection: aioswf.Connection, domain_name: str
 ) -> None:
-    """The counter-test of the one above: an activity that reports no progress sends no heartbeat."""
+    """An activity that reports no progress is kept alive when its heartbeat timeout is known."""
     domain, workflow, activity = await setup_types(connection, domain_name, heartbeat_timeout=1)
     execution = await start_with_activities(workflow, activity, ["quiet"])
+
+    async def quiet(task: ActivityTask) -> str:
+        await anyio.sleep(2.2)
+        return "in time"
+
+    # Keyed by name: the worker asks SWF for the type's heartbeat timeout.
+    worker = ActivityWorker(domain, ACTIVITIES, {"act": quiet})
+    async with worker:
+
+        async def completed() -> bool:
+            return bool(events_of(await execution.history(), "ActivityTaskCompleted"))
+
+        await wait_for(completed)
+    assert events_of(await execution.history(), "ActivityTaskTimedOut") == []
+    assert worker.statistics().heartbeats_sent >= 2
+
+
+async def test_an_unknown_heartbeat_timeout_sends_only_progress(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
+    """The counter-test: the decider sets a heartbeat timeout the type does not have, so the worker
+    cannot know it; a quiet activity then sends nothing, and moto times it out."""
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await workflow.start_execution("w")
+    decider = Decider(domain, DECISIONS)
+    task = await decider.poll()
+    assert task is not None
+    decision = schedule(activity, "a0")
+    decision["scheduleActivityTaskDecisionAttributes"]["heartbeatTimeout"] = "1"
+    await decider.complete(task.token, [decision])
 
     async def quiet(task: ActivityTask) -> str:
         await anyio.sleep(2.2)
@@ -291,3 +321,80 @@ def test_bad_arguments_are_refused() -> None:
         ActivityWorker("d", "t", max_concurrent=0)
     with pytest.raises(aioswf.exceptions.ValidationError, match="activity key"):
         ActivityWorker("d", "t", {42: lambda task: None})  # type: ignore[dict-item]
+
+
+async def test_bad_results_and_heartbeats_fail_the_activity_not_the_worker(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await start_with_activities(workflow, activity, ["object", "huge", "beat", "fine"])
+
+    async def work(task: ActivityTask) -> Any:
+        if task.input == "object":
+            return object()  # JSON cannot encode it
+        if task.input == "huge":
+            return "x" * 40_000  # SWF takes 32,768 characters at most
+        if task.input == "beat":
+            task.heartbeat("y" * 3000)  # heartbeat details take 2,048 at most
+        return "fine"
+
+    worker = ActivityWorker(domain, ACTIVITIES, {activity: work}, max_concurrent=4)
+
+    async def all_answered() -> bool:
+        history = await execution.history()
+        return (
+            len(events_of(history, "ActivityTaskCompleted") + events_of(history, "ActivityTaskFailed")) == 4
+        )
+
+    async with worker:
+        await wait_for(all_answered)
+    history = await execution.history()
+    reasons = sorted(e["reason"] for e in events_of(history, "ActivityTaskFailed"))
+    assert reasons == [
+        "TypeError: Object of type object is not JSON serializable",
+        "ValidationError: details is 3000 characters long; SWF allows at most 2048",
+        "ValidationError: result is 40000 characters long; SWF allows at most 32768",
+    ]
+    assert [e["result"] for e in events_of(history, "ActivityTaskCompleted")] == ["fine"]
+    assert worker.statistics().tasks_done == 1
+
+
+async def test_errors_come_out_unwrapped(connection: aioswf.Connection, domain_name: str) -> None:
+    """No ExceptionGroup from an actor's context: `except` clauses work as written."""
+    with pytest.raises(aioswf.exceptions.DoesNotExistError):
+        async with Decider(Domain(domain_name, connection=connection), DECISIONS):
+            pass  # the domain does not exist
+    domain = await Domain(domain_name, connection=connection).save()
+    with pytest.raises(KeyError, match="from the body"):
+        async with Decider(domain, DECISIONS):
+            raise KeyError("from the body")
+    with pytest.raises(TimeoutError):
+        async with ActivityWorker(domain, ACTIVITIES):
+            with anyio.fail_after(0.01):
+                await anyio.sleep(1)
+
+
+def test_bad_worker_arguments_are_refused() -> None:
+    for interval in (-1, 0, float("nan"), float("inf"), True):
+        with pytest.raises(aioswf.exceptions.ValidationError, match="heartbeat_interval"):
+            ActivityWorker("d", "t", heartbeat_interval=interval)
+    with pytest.raises(aioswf.exceptions.ValidationError, match="activities must map"):
+        ActivityWorker("d", "t", ["a"])  # type: ignore[arg-type]
+    with pytest.raises(aioswf.exceptions.ValidationError, match="not callable"):
+        ActivityWorker("d", "t", {"a": 5})  # type: ignore[dict-item]
+    with pytest.raises(aioswf.exceptions.ValidationError, match="pollers"):
+        Decider("d", "t", pollers=True)
+
+
+async def test_a_handler_returning_a_string_is_logged_not_split(
+    connection: aioswf.Connection, domain_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    domain, workflow, _ = await setup_types(connection, domain_name)
+    await workflow.start_execution("stringly")
+    decider = Decider(domain, DECISIONS, lambda task: "CompleteWorkflowExecution")
+    task = await decider.poll()
+    assert task is not None
+    with pytest.raises(aioswf.exceptions.ValidationError, match="returns a list of decisions, got str"):
+        await decider.decide(task)
+    with pytest.raises(aioswf.exceptions.ValidationError, match="handler must be callable"):
+        Decider(domain, DECISIONS, "not callable")  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ actor is the same as an immediate stop.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -25,6 +26,7 @@ from .._connection import Connection
 from .._default import resolve
 from ..exceptions import (
     LimitExceededError,
+    OperationNotPermittedError,
     ServiceUnavailableError,
     ThrottledError,
     TransportError,
@@ -80,7 +82,7 @@ class Actor:
             raise ValidationError(
                 f"task_list must be a non-empty string, got {task_list!r}", field="task_list"
             )
-        if not isinstance(pollers, int) or pollers < 1:
+        if not isinstance(pollers, int) or isinstance(pollers, bool) or pollers < 1:
             raise ValidationError(f"pollers must be at least 1, got {pollers!r}", field="pollers")
         self.task_list = task_list
         self.connection = connection if connection is not None else self.domain.connection
@@ -115,18 +117,32 @@ class Actor:
         )
 
     async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
-        """Poll and handle tasks until :meth:`stop`. Re-raises the first fatal error."""
+        """Poll and handle tasks until :meth:`stop`. Re-raises the first fatal error, unwrapped.
+
+        Started from a task group (``await tg.start(actor.run)``), it returns once the domain is
+        known to exist and every poller has sent its first poll.
+        """
         if self._running:
             raise RuntimeError(f"{self!r} is running already")
         self._running, self._stopping = True, False
         try:
-            async with anyio.create_task_group() as group:
-                self._scope = group.cancel_scope
-                for number in range(self.pollers):
-                    group.start_soon(self._poll_loop, group, name=f"{self!r} poller {number}")
-                task_status.started()
+            await self._check_domain()
+            try:
+                async with anyio.create_task_group() as group:
+                    self._scope = group.cancel_scope
+                    for number in range(self.pollers):
+                        await group.start(self._poll_loop, group, name=f"{self!r} poller {number}")
+                    task_status.started()
+            except BaseExceptionGroup as group_error:
+                raise _single(group_error) from None
         finally:
             self._running, self._scope = False, None
+
+    async def _check_domain(self) -> None:
+        # A poll on an unknown domain fails only once it reaches SWF; asking first makes
+        # `await tg.start(actor.run)` fail at once, with DoesNotExistError, for a mistyped name.
+        with contextlib.suppress(OperationNotPermittedError):  # an IAM policy may allow polls only
+            await self._connection().call("DescribeDomain", {"name": self.domain.name})
 
     def stop(self, *, immediate: bool = False) -> None:
         """Stop polling. Gracefully by default; ``immediate=True`` cancels tasks in progress too."""
@@ -140,7 +156,12 @@ class Actor:
         try:
             await group.start(self.run)
         except BaseException as err:
-            await group.__aexit__(type(err), err, err.__traceback__)
+            try:
+                await group.__aexit__(type(err), err, err.__traceback__)
+            except BaseExceptionGroup as group_error:
+                error = _single(group_error)
+                if error is not err:
+                    raise error from None
             raise
         self._owned_group = group
         return self
@@ -151,15 +172,27 @@ class Actor:
         group, self._owned_group = self._owned_group, None
         self.stop(immediate=exc is not None)
         assert group is not None
-        return await group.__aexit__(exc_type, exc, tb)
+        try:
+            return await group.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group_error:
+            error = _single(group_error)
+            if error is exc:
+                return False  # the body's own exception goes on as it was, not wrapped in a group
+            raise error from None
 
-    async def _poll_loop(self, group: TaskGroup) -> None:
+    async def _poll_loop(
+        self, group: TaskGroup, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         failures = 0
+        first = True
         while not self._stopping:
             await self._wait_for_capacity()
             if self._stopping:
                 self._release_capacity()
                 break
+            if first:
+                task_status.started()  # the first poll is on its way
+                first = False
             started = time.monotonic()
             self._polls_in_flight += 1
             try:
@@ -187,6 +220,8 @@ class Actor:
                     await anyio.sleep(MIN_EMPTY_POLL_SECONDS - elapsed)
                 continue
             await self._dispatch(task, group)
+        if first:
+            task_status.started()
 
     async def poll(self) -> Any:  # pragma: no cover - each subclass polls its own kind of task
         raise NotImplementedError
@@ -199,6 +234,20 @@ class Actor:
 
     async def _dispatch(self, task: Any, group: TaskGroup) -> None:  # pragma: no cover
         raise NotImplementedError
+
+
+def _single(group: BaseExceptionGroup) -> BaseException:
+    """The one real error of a task group, or the group itself when there are several."""
+    cancelled = anyio.get_cancelled_exc_class()
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop()
+        if isinstance(error, BaseExceptionGroup):
+            pending.extend(error.exceptions)
+        elif not isinstance(error, cancelled):
+            leaves.append(error)
+    return leaves[0] if len(leaves) == 1 else group
 
 
 def _backoff(failures: int, err: BaseException) -> float:

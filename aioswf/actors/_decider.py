@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -12,7 +12,7 @@ from anyio.abc import TaskGroup
 
 from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE
-from ..exceptions import AioswfError, TaskGoneError
+from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import Domain
 from ._actor import Actor
 from ._tasks import DecisionTask
@@ -48,7 +48,10 @@ class Decider(Actor):
         pollers: int = 1,
     ) -> None:
         super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
+        if handler is not None and not callable(handler):
+            raise ValidationError(f"handler must be callable, got {handler!r}", field="handler")
         self.handler = handler
+        self._threads: anyio.CapacityLimiter | None = None
 
     async def poll(
         self, task_list: str | None = None, identity: str | None = None, maximum_page_size: int | None = None
@@ -90,10 +93,20 @@ class Decider(Actor):
         if inspect.iscoroutinefunction(self.handler):
             result = await self.handler(task)
         else:
-            result = await anyio.to_thread.run_sync(self.handler, task)
+            if self._threads is None:
+                # A thread per poller at most, apart from the default pool that activities may fill.
+                self._threads = anyio.CapacityLimiter(self.pollers)
+            result = await anyio.to_thread.run_sync(self.handler, task, limiter=self._threads)
             if inspect.isawaitable(result):
                 result = await result
-        return list(result or ())
+        if result is None:
+            return []
+        if isinstance(result, str | bytes | Mapping) or not isinstance(result, Sequence):
+            raise ValidationError(
+                f"a decision handler returns a list of decisions, got {type(result).__name__}",
+                field="decisions",
+            )
+        return list(result)
 
     async def _dispatch(self, task: Any, group: TaskGroup) -> None:
         execution = task.workflow_execution

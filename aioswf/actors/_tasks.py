@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exceptions import ValidationError
 from ..models import ActivityType, Domain, WorkflowExecution, WorkflowType
 
 __all__ = ["ActivityTask", "DecisionTask", "heartbeat"]
+
+#: SWF's limit on RecordActivityTaskHeartbeat details (``LimitedData`` in its model).
+HEARTBEAT_DETAILS_LIMIT = 2048
 
 
 @dataclass(frozen=True, repr=False)
@@ -107,6 +111,14 @@ class _Progress:
         self.version = 0
 
     def record(self, details: str | None) -> None:
+        # Checked here, in the activity's own call, so a bad value fails the activity that gave it
+        # rather than the heartbeat coroutine that would send it later.
+        if details is not None and not isinstance(details, str):
+            raise ValidationError(
+                f"heartbeat details must be a str or None, got {type(details).__name__}", field="details"
+            )
+        if details is not None and len(details) > HEARTBEAT_DETAILS_LIMIT:
+            raise ValidationError.too_long("details", len(details), HEARTBEAT_DETAILS_LIMIT)
         self.details = details
         self.version += 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import math
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from anyio.abc import TaskGroup
 from .._connection import Connection
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import ActivityType, Domain
-from ._actor import RETRYABLE, Actor
+from ._actor import Actor
 from ._tasks import ActivityTask, _current
 
 __all__ = ["ActivityFunction", "ActivityWorker"]
@@ -35,6 +36,8 @@ CUT_MARK = " …[cut]"
 HEARTBEAT_FRACTION = 0.8
 #: How often progress is sent when the heartbeat timeout is not known.
 DEFAULT_HEARTBEAT_INTERVAL = 10.0
+#: Heartbeats never go out more often than this.
+MIN_HEARTBEAT_INTERVAL = 0.1
 SHUTDOWN_REASON = "worker shutting down"
 
 
@@ -81,21 +84,41 @@ class ActivityWorker(Actor):
         heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
     ) -> None:
         super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
-        if not isinstance(max_concurrent, int) or max_concurrent < 1:
+        if not isinstance(max_concurrent, int) or isinstance(max_concurrent, bool) or max_concurrent < 1:
             raise ValidationError(
                 f"max_concurrent must be at least 1, got {max_concurrent!r}", field="max_concurrent"
             )
+        if (
+            not isinstance(heartbeat_interval, int | float)
+            or isinstance(heartbeat_interval, bool)
+            or not MIN_HEARTBEAT_INTERVAL <= heartbeat_interval < math.inf
+        ):
+            raise ValidationError(
+                f"heartbeat_interval must be a number of seconds of at least {MIN_HEARTBEAT_INTERVAL}, "
+                f"got {heartbeat_interval!r}",
+                field="heartbeat_interval",
+            )
+        if activities is not None and not isinstance(activities, Mapping):
+            raise ValidationError(
+                "activities must map activity types to functions, got " + type(activities).__name__,
+                field="activities",
+            )
         self.max_concurrent = max_concurrent
-        self.heartbeat_interval = heartbeat_interval
-        self._activities: dict[tuple[str, str | None], tuple[ActivityFunction, float]] = {}
+        self.heartbeat_interval = float(heartbeat_interval)
+        self._activities: dict[tuple[str, str | None], ActivityFunction] = {}
+        # Heartbeat timeouts by (name, version): from ActivityType keys, else asked of SWF once.
+        self._heartbeat_timeouts: dict[tuple[str, str], float | None] = {}
         for key, function in (activities or {}).items():
-            self._activities[_normalise(key)] = (function, self._interval_for(key))
+            if not callable(function):
+                raise ValidationError(
+                    f"the function for {key!r} is not callable: {function!r}", field="activities"
+                )
+            normalised = _normalise(key)
+            self._activities[normalised] = function
+            if isinstance(key, ActivityType) and key.task_heartbeat_timeout is not None:
+                self._heartbeat_timeouts[(key.name, key.version)] = key.task_heartbeat_timeout.total_seconds()
         self._slots: anyio.Semaphore | None = None
-
-    def _interval_for(self, key: ActivityKey) -> float:
-        if isinstance(key, ActivityType) and key.task_heartbeat_timeout is not None:
-            return max(0.1, key.task_heartbeat_timeout.total_seconds() * HEARTBEAT_FRACTION)
-        return self.heartbeat_interval
+        self._threads: anyio.CapacityLimiter | None = None
 
     async def poll(self, task_list: str | None = None, identity: str | None = None) -> ActivityTask | None:
         """Long-poll one activity task; ``None`` if the poll ended without one."""
@@ -144,6 +167,9 @@ class ActivityWorker(Actor):
     async def _wait_for_capacity(self) -> None:
         if self._slots is None:
             self._slots = anyio.Semaphore(self.max_concurrent)
+            # Sync activities get threads of their own, never more than the slots: they cannot
+            # starve the default thread pool that other code (a sync decider) uses.
+            self._threads = anyio.CapacityLimiter(self.max_concurrent)
         await self._slots.acquire()
 
     def _release_capacity(self) -> None:
@@ -153,9 +179,30 @@ class ActivityWorker(Actor):
     async def _dispatch(self, task: Any, group: TaskGroup) -> None:
         group.start_soon(self._run_task, task, name=f"activity {task.activity_id}")
 
-    def _lookup(self, task: ActivityTask) -> tuple[ActivityFunction, float] | None:
+    def _lookup(self, task: ActivityTask) -> ActivityFunction | None:
         kind = task.activity_type
         return self._activities.get((kind.name, kind.version)) or self._activities.get((kind.name, None))
+
+    async def _heartbeat_plan(self, task: ActivityTask) -> tuple[float, bool]:
+        """How often to heartbeat, and whether to do it even without new progress (keep-alive).
+
+        With a known heartbeat timeout (the ActivityType key's, else the type's default as SWF
+        describes it) heartbeats go out every 0.8 × that timeout whatever the activity does;
+        without one, only progress the activity recorded is sent, every ``heartbeat_interval``.
+        """
+        key = (task.activity_type.name, task.activity_type.version)
+        if key not in self._heartbeat_timeouts:
+            try:
+                described = await task.activity_type.upstream()
+            except AioswfError as err:
+                log.debug("could not describe %r for its heartbeat timeout: %s", task.activity_type, err)
+                described = None
+            timeout = described.task_heartbeat_timeout if described is not None else None
+            self._heartbeat_timeouts[key] = timeout.total_seconds() if timeout is not None else None
+        seconds = self._heartbeat_timeouts[key]
+        if seconds:
+            return max(MIN_HEARTBEAT_INTERVAL, seconds * HEARTBEAT_FRACTION), True
+        return self.heartbeat_interval, False
 
     async def _run_task(self, task: ActivityTask) -> None:
         self._tasks_running += 1
@@ -166,28 +213,22 @@ class ActivityWorker(Actor):
             self._release_capacity()
 
     async def _run_activity(self, task: ActivityTask) -> None:
-        found = self._lookup(task)
-        if found is None:
+        function = self._lookup(task)
+        if function is None:
             self._tasks_failed += 1
-            await self._answer(
-                task,
-                self.fail,
-                task.token,
-                reason=_cut_end(
-                    f"no activity function for {task.activity_type.name} {task.activity_type.version}",
-                    REASON_LIMIT,
-                ),
-            )
+            kind = task.activity_type
+            reason = _cut_end(f"no activity function for {kind.name} {kind.version}", REASON_LIMIT)
+            await self._answer(task, self.fail, task.token, reason=reason)
             return
-        function, interval = found
+        interval, keep_alive = await self._heartbeat_plan(task)
         outcome = _Outcome()
         result: Any = None
         error: BaseException | None = None
         try:
             async with anyio.create_task_group() as group:
-                group.start_soon(self._heartbeats, task, interval, group.cancel_scope, outcome)
+                group.start_soon(self._heartbeats, task, interval, keep_alive, group.cancel_scope, outcome)
                 try:
-                    result = await _call(function, task)
+                    result = await _call(function, task, self._threads)
                 except Exception as err:
                     error = err
                 group.cancel_scope.cancel()  # the heartbeat coroutine's work is done
@@ -198,9 +239,15 @@ class ActivityWorker(Actor):
             with anyio.CancelScope(shield=True):
                 await self._answer(task, self.fail, task.token, reason=SHUTDOWN_REASON)
             raise
+        encoded: str | None = None
+        if error is None and not (outcome.gone or outcome.cancel_requested):
+            try:
+                encoded = _encode(result)
+            except (TypeError, ValueError, ValidationError) as err:
+                error = err  # a result SWF cannot take fails the activity, visibly
         if outcome.gone:
             self._tasks_failed += 1
-            log.warning("activity %s was gone at SWF; it was cancelled", task.activity_id)
+            log.warning("activity %s was gone at SWF; it was cancelled", task.activity_id, extra=_extra(task))
         elif outcome.cancel_requested:
             self._tasks_failed += 1
             await self._answer(task, self.cancel, task.token)
@@ -212,7 +259,7 @@ class ActivityWorker(Actor):
             await self._answer(task, self.fail, task.token, details=details, reason=reason)
         else:
             self._tasks_done += 1
-            await self._answer(task, self.complete, task.token, _encode(result))
+            await self._answer(task, self.complete, task.token, encoded)
 
     async def _answer(
         self, task: ActivityTask, send: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any
@@ -231,13 +278,18 @@ class ActivityWorker(Actor):
                 )
 
     async def _heartbeats(
-        self, task: ActivityTask, interval: float, scope: anyio.CancelScope, outcome: _Outcome
+        self,
+        task: ActivityTask,
+        interval: float,
+        keep_alive: bool,
+        scope: anyio.CancelScope,
+        outcome: _Outcome,
     ) -> None:
         sent = 0
         while True:
             await anyio.sleep(interval)
             progress = task._progress
-            if progress.version == sent:
+            if progress.version == sent and not keep_alive:
                 continue
             sent = progress.version
             try:
@@ -246,7 +298,8 @@ class ActivityWorker(Actor):
                 outcome.gone = True
                 scope.cancel()
                 return
-            except RETRYABLE as err:
+            except AioswfError as err:
+                # Throttling, a network error, a 5xx: the next beat may get through. Never fatal.
                 log.warning("heartbeat of activity %s failed (%s); will retry", task.activity_id, err)
                 sent = -1
                 continue
@@ -257,22 +310,30 @@ class ActivityWorker(Actor):
                 return
 
 
-async def _call(function: ActivityFunction, task: ActivityTask) -> Any:
+async def _call(function: ActivityFunction, task: ActivityTask, threads: anyio.CapacityLimiter | None) -> Any:
     token = _current.set(task)
     try:
         if inspect.iscoroutinefunction(function):
             return await function(task)
         # to_thread copies the context, so aioswf.actors.heartbeat() works in the thread too.
-        result = await anyio.to_thread.run_sync(function, task)
+        # A thread cannot be interrupted: on cancellation the worker stops waiting for it (its
+        # result is dropped) and reports the task at once instead of after the thread returns.
+        result = await anyio.to_thread.run_sync(function, task, limiter=threads, abandon_on_cancel=True)
         return await result if inspect.isawaitable(result) else result
     finally:
         _current.reset(token)
 
 
 def _encode(result: Any) -> str | None:
-    if result is None or isinstance(result, str):
-        return result
-    return json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+    """An activity's result as SWF's string: a str as it is, None as none, anything else as JSON."""
+    if result is None:
+        return None
+    text = (
+        result if isinstance(result, str) else json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+    )
+    if len(text) > DETAILS_LIMIT:
+        raise ValidationError.too_long("result", len(text), DETAILS_LIMIT)
+    return text
 
 
 def _normalise(key: ActivityKey) -> tuple[str, str | None]:
