@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .exceptions import ConfigurationError
@@ -48,8 +49,10 @@ class ConnectionConfig:
         for name in ("read_timeout", "poll_read_timeout", "connect_timeout"):
             value = getattr(self, name)
             # ``not value > 0`` also refuses NaN; a bool is not a number of seconds.
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+                raise ConfigurationError(
+                    f"{name} must be a positive, finite number of seconds, got {value!r}"
+                )
         for name in ("max_pool_connections", "max_poll_connections", "max_attempts"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

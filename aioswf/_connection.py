@@ -101,6 +101,13 @@ class Connection:
     ) -> None:
         if settings is not None and overrides:
             raise TypeError("give either settings or keyword overrides, not both")
+        if settings is not None and not isinstance(settings, _settings.Settings):
+            raise TypeError(
+                f"settings must be an aioswf.settings.Settings (from aioswf.settings.load()), "
+                f"got {type(settings).__name__}; give keyword overrides instead: Connection(region=...)"
+            )
+        if config is not None and not isinstance(config, ConnectionConfig):
+            raise TypeError(f"config must be an aioswf.ConnectionConfig, got {type(config).__name__}")
         _settings._check_keys(overrides)
         self._given_settings = settings
         self._overrides = overrides
@@ -119,6 +126,7 @@ class Connection:
     def __repr__(self) -> str:
         endpoint = self.settings.endpoint_url if self.settings else None
         region = self.settings.region if self.settings else None
+        endpoint = _settings._redact_url(endpoint)
         return f"<{type(self).__name__} {self._state.value} region={region!r} endpoint={endpoint!r}>"
 
     @property
@@ -223,6 +231,10 @@ class Connection:
         client, poll_client = await self._clients()
         poll = operation in POLL_OPERATIONS
         params = params or {}
+        if not isinstance(params, Mapping):
+            raise ValidationError(
+                f"{operation}: the parameters must be a mapping, got {type(params).__name__}"
+            )
         chosen = poll_client if poll else client
         try:
             model = chosen.meta.service_model.operation_model(operation)

@@ -46,8 +46,11 @@ class _DefaultConnection(Connection):
                 settings = _settings.load()
                 stack, client, poll_client = await self._create_clients(settings)
                 if self._stack is not None:
-                    # Calls in flight may still use the old clients: close them with the connection.
-                    self._retired.append(self._stack)
+                    if self._in_flight:
+                        # Calls in flight still use the old clients: close them with the connection.
+                        self._retired.append(self._stack)
+                    else:
+                        await self._stack.aclose()
                 self._stack, self._client, self._poll_client = stack, client, poll_client
                 self.settings, self._generation, self._state = settings, generation, _State.OPEN
                 if self._closer is None:

@@ -13,10 +13,12 @@ from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     HTTPClientError,
+    InvalidRegionError,
     NoCredentialsError,
     NoRegionError,
     ParamValidationError,
     PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 from botocore.exceptions import (
@@ -100,6 +102,10 @@ def from_botocore_error(operation: str, err: BotoCoreError) -> exc.AioswfError:
             "no usable AWS credentials: give them to aioswf.settings.set(), the environment, "
             "~/.swf or botocore's usual places"
         )
+    if isinstance(err, InvalidRegionError):
+        return exc.ConfigurationError(f"the region is not valid: {err}")
+    if isinstance(err, ProfileNotFound):
+        return exc.ConfigurationError(f"no such AWS profile: {err.kwargs.get('profile')!r}")
     if isinstance(err, NoRegionError):
         return exc.ConfigurationError(
             "no AWS region: give it to aioswf.settings.set(region=...), AWS_REGION or ~/.swf"

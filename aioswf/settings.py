@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -71,6 +72,36 @@ def _redact(value: str | None, keep: int = 0) -> str:
     return "'***'"
 
 
+_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+|local")
+
+
+def _check_endpoint(url: str) -> None:
+    problem = None
+    parts = urlsplit(url)
+    if url != url.strip() or any(c.isspace() for c in url):
+        problem = "it contains white space"
+    elif parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "it is not an http:// or https:// URL with a host"
+    else:
+        try:
+            parts.port  # noqa: B018 - urlsplit checks the port only when asked for it
+        except ValueError:
+            problem = "its port is not a number from 0 to 65535"
+    if problem:
+        raise ConfigurationError(f"endpoint_url {_redact_url(url)!r} is unusable: {problem}")
+
+
+def _redact_url(url: str | None) -> str | None:
+    """The URL without a password (``http://user:***@host``), for reprs, logs and errors."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Settings:
     """The resolved settings of one connection. Frozen; its ``repr`` hides the secrets.
@@ -98,11 +129,9 @@ class Settings:
                 "aws_session_token is set without aws_access_key_id and aws_secret_access_key"
             )
         if self.endpoint_url is not None:
-            parts = urlsplit(self.endpoint_url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ConfigurationError(
-                    f"endpoint_url must be an http:// or https:// URL with a host, got {self.endpoint_url!r}"
-                )
+            _check_endpoint(self.endpoint_url)
+        if self.region is not None and not _REGION.fullmatch(self.region):
+            raise ConfigurationError(f"region must look like 'us-east-1', got {self.region!r}")
 
     @property
     def has_credentials(self) -> bool:
@@ -114,7 +143,8 @@ class Settings:
             f"Settings(aws_access_key_id={_redact(self.aws_access_key_id, keep=4)}, "
             f"aws_secret_access_key={_redact(self.aws_secret_access_key)}, "
             f"aws_session_token={_redact(self.aws_session_token)}, "
-            f"region={self.region!r}, endpoint_url={self.endpoint_url!r}, profile={self.profile!r})"
+            f"region={self.region!r}, endpoint_url={_redact_url(self.endpoint_url)!r}, "
+            f"profile={self.profile!r})"
         )
 
 

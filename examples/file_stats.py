@@ -19,7 +19,9 @@ import argparse
 import asyncio
 import hashlib
 import json
+import math
 import os
+import signal
 import sys
 import sysconfig
 import time
@@ -94,7 +96,8 @@ def stat_files(root: str, paths: Sequence[str]) -> dict[str, Any]:
         totals[2] += len(data)
         largest.append((len(data), path))
         file_sha = hashlib.sha256(data).hexdigest()
-        digest ^= int.from_bytes(hashlib.sha256(f"{path}\0{file_sha}".encode()).digest(), "big")
+        named = os.fsencode(path) + b"\0" + file_sha.encode()  # fsencode: names need not be UTF-8
+        digest ^= int.from_bytes(hashlib.sha256(named).digest(), "big")
     largest.sort(key=lambda item: (-item[0], item[1]))
     return {
         "files": sum(t[0] for t in per_extension.values()),
@@ -265,6 +268,17 @@ async def register(domain: Domain, connection: aioswf.Connection) -> tuple[Workf
 
 async def run(root: str, batches: int, workers: int, timeout: float) -> dict[str, Any]:
     """Run the workflow end to end and return its verified summary (raises on any mismatch)."""
+    loop = asyncio.get_running_loop()
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    loop.add_signal_handler(signal.SIGTERM, main_task.cancel)
+    try:
+        return await _run(root, batches, workers, timeout)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+async def _run(root: str, batches: int, workers: int, timeout: float) -> dict[str, Any]:
     async with AsyncExitStack() as stack:
         settings = aioswf.settings.load()
         if wants_real_swf(settings):
@@ -314,17 +328,22 @@ async def run(root: str, batches: int, workers: int, timeout: float) -> dict[str
     return summary
 
 
+def shown(name: str) -> str:
+    """A file name as it can be printed, whatever bytes it is made of."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def report(summary: dict[str, Any]) -> None:
     print(f"\n{summary['files']} files, {summary['lines']} lines, {summary['bytes']} bytes")
     print(f"{'extension':<12}{'files':>8}{'lines':>12}{'bytes':>14}")
     ranked = sorted(summary["extensions"].items(), key=lambda item: -item[1][2])
     for name, (files, lines, size) in ranked[:15]:
-        print(f"{name:<12}{files:>8}{lines:>12}{size:>14}")
+        print(f"{shown(name):<12}{files:>8}{lines:>12}{size:>14}")
     if len(ranked) > 15:
         print(f"... and {len(ranked) - 15} more extensions")
     print("\nlargest files:")
     for size, path in summary["largest"]:
-        print(f"{size:>12}  {path}")
+        print(f"{size:>12}  {shown(path)}")
     figures = summary["execution"]
     print(
         f"\nexecution: {figures['history_events']} events, {figures['activities']} activities, "
@@ -345,12 +364,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--batches must be between 1 and 100")
     if not 1 <= args.workers <= 16:
         parser.error("--workers must be between 1 and 16")
+    if not 0 < args.timeout < math.inf:
+        parser.error("--timeout must be a positive number of seconds")
     began = time.monotonic()
     try:
         summary = asyncio.run(run(os.path.abspath(args.root), args.batches, args.workers, args.timeout))
     except KeyboardInterrupt:
         print("interrupted; stopped cleanly", file=sys.stderr)
         return 130
+    except asyncio.CancelledError:  # SIGTERM cancels the run the way Ctrl-C does
+        print("terminated; stopped cleanly", file=sys.stderr)
+        return 143
     except (AioswfError, RuntimeError, TimeoutError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -391,7 +391,7 @@ async def test_a_handler_returning_a_string_is_logged_not_split(
 ) -> None:
     domain, workflow, _ = await setup_types(connection, domain_name)
     await workflow.start_execution("stringly")
-    decider = Decider(domain, DECISIONS, lambda task: "CompleteWorkflowExecution")
+    decider = Decider(domain, DECISIONS, lambda task: "CompleteWorkflowExecution")  # type: ignore[arg-type, return-value]
     task = await decider.poll()
     assert task is not None
     with pytest.raises(aioswf.exceptions.ValidationError, match="returns a list of decisions, got str"):

@@ -463,3 +463,26 @@ async def test_default_connection_follows_settings(
         assert aioswf.default_connection() is conn
     finally:
         await aioswf.close_default_connection()
+
+
+# --- wrong arguments and unsendable values get typed, named errors --------------------------------
+
+
+def test_wrong_argument_types_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"aioswf\.settings\.Settings"):
+        aioswf.Connection({"region": "us-east-1"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"aioswf\.ConnectionConfig"):
+        aioswf.Connection(config={"read_timeout": 1})  # type: ignore[arg-type]
+
+
+async def test_parameters_must_be_a_mapping(connection: aioswf.Connection) -> None:
+    with pytest.raises(exc.ValidationError, match="must be a mapping, got list"):
+        await connection.call("ListDomains", [1])  # type: ignore[arg-type]
+    assert connection.statistics().calls == {}
+
+
+async def test_an_unknown_profile_is_a_configuration_error(moto: MotoServer) -> None:
+    conn = aioswf.Connection(profile="no-such-profile-here", region="us-east-1", endpoint_url=moto.url)
+    with pytest.raises(exc.ConfigurationError, match="no such AWS profile"):
+        await conn.open()
+    await conn.aclose()

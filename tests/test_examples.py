@@ -115,7 +115,10 @@ def test_file_stats_rejects_a_missing_folder(tmp_path: Path) -> None:
     assert "is not a directory" in done.stderr
 
 
-def test_file_stats_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sent", "code", "said"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_file_stats_stops_cleanly_on_a_signal(sent: signal.Signals, code: int, said: str) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # no endpoint: it starts its own moto server
     process = subprocess.Popen(
         [sys.executable, "-W", "error", str(ROOT / "examples" / "file_stats.py"), "--batches", "100"],
@@ -131,12 +134,25 @@ def test_file_stats_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         if line.startswith("started "):
             break
     url = lines[0].rsplit(" ", 1)[-1].strip()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(sent)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert "interrupted; stopped cleanly" in err
+    assert process.returncode == code, err
+    assert f"{said}; stopped cleanly" in err
     assert "Traceback" not in err
     assert "verified" not in out
     host, port = url.removeprefix("http://").split(":")
     with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=2):
         pass  # the embedded moto server is gone too
+
+
+async def test_file_stats_takes_names_that_are_not_utf8(moto: MotoServer, tmp_path: Path) -> None:
+    file_stats = load_example("file_stats")
+    root = tmp_path / "odd"
+    root.mkdir()
+    (root / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"latin-1 name\n")
+    (root / "plain.txt").write_bytes(b"a\nb\n")
+    aioswf.settings.set(**moto.settings)
+    summary = await file_stats.run(str(root), batches=2, workers=1, timeout=60)
+    assert summary["files"] == 2
+    assert summary["extensions"][".txt"] == [2, 3, 17]
+    assert [path for _, path in summary["largest"]] == [os.fsdecode(b"caf\xe9.txt"), "plain.txt"]

@@ -50,7 +50,14 @@ PUBLIC: dict[str, list[str]] = {
         "WorkflowExecutionAlreadyStartedError",
     ],
     "aioswf.settings": ["KEYS", "Settings", "get", "load", "reset", "resolve", "set"],
-    "aioswf.testing": ["MOTO_SETTINGS", "MotoServer", "MotoServerError", "MotoSettings", "SWFProxy"],
+    "aioswf.testing": [
+        "MOTO_SETTINGS",
+        "HistoryBuilder",
+        "MotoServer",
+        "MotoServerError",
+        "MotoSettings",
+        "SWFProxy",
+    ],
 }
 
 

@@ -140,3 +140,33 @@ def test_bad_model_arguments() -> None:
         ActivityType(Domain("d"), "a", "1", task_heartbeat_timeout=timedelta(seconds=1.5))
     with pytest.raises(ValidationError, match="domain"):
         WorkflowType(42, "w", "1")  # type: ignore[arg-type]
+
+
+def test_more_bad_model_arguments() -> None:
+    with pytest.raises(ValidationError, match="status must be one of"):
+        Domain("d", status="BOGUS")
+    with pytest.raises(ValidationError, match="at most 90 days"):
+        Domain("d", retention_period=91)
+    with pytest.raises(ValidationError, match="domain must be a Domain"):
+        WorkflowExecution(5, "w")  # type: ignore[arg-type]
+
+
+async def test_start_execution_checks_its_arguments(connection: aioswf.Connection, domain_name: str) -> None:
+    domain = await Domain(domain_name, connection=connection).save()
+    workflow = await WorkflowType(domain, "wf", "1", task_list="decide").save()
+    with pytest.raises(ValidationError, match="tag_list must be a list of strings"):
+        await workflow.start_execution("w", tag_list="abc")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="child_policy must be one of"):
+        await workflow.start_execution("w", child_policy="bogus")
+    with pytest.raises(ValidationError, match="task_priority must be a whole number"):
+        await workflow.start_execution("w", task_priority="x")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="input must be a str"):
+        await workflow.start_execution("w", input={"a": 1})  # type: ignore[arg-type]
+    assert "StartWorkflowExecution" not in connection.statistics().calls  # nothing was sent
+    execution = await workflow.start_execution("w")
+    with pytest.raises(ValidationError, match="timeout must be a positive"):
+        await execution.wait_closed(timeout=-1)
+    with pytest.raises(ValidationError, match="interval must be a positive"):
+        await execution.wait_closed(timeout=1, interval=0)
+    with pytest.raises(TimeoutError, match=r"still open after 0\.2 s"):
+        await execution.wait_closed(timeout=0.2, interval=0.05)

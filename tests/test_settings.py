@@ -459,3 +459,50 @@ def test_import_reads_nothing(tmp_path: Path) -> None:
     assert lines[1].startswith("load failed:")
     assert ".swf" in lines[1]
     assert SECRET_IN_FILE not in done.stdout + done.stderr
+
+
+# --- endpoints and regions that cannot work are refused when the settings are resolved ------------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.0.0.1:99999", "port"),
+        ("http://127.0.0.1:abc", "port"),
+        (" http://127.0.0.1:1 ", "white space"),
+        ("not a url", "white space"),
+        ("ftp://example.com", "http:// or https://"),
+        ("http://", "http:// or https://"),
+    ],
+)
+def test_unusable_endpoints_are_refused(url: str, problem: str) -> None:
+    with pytest.raises(ConfigurationError, match=problem):
+        settings.load(environ={}, home="/nonexistent", endpoint_url=url)
+
+
+def test_a_password_in_the_endpoint_never_shows() -> None:
+    loaded = settings.load(
+        environ={}, home="/nonexistent", endpoint_url="https://user:hunter2@swf.example:8443/"
+    )
+    assert loaded.endpoint_url == "https://user:hunter2@swf.example:8443/"  # used as given
+    assert "hunter2" not in repr(loaded)
+    assert "user:***@swf.example:8443" in repr(loaded)
+    with pytest.raises(ConfigurationError) as caught:
+        settings.load(environ={}, home="/nonexistent", endpoint_url="https://user:hunter2@swf.example:99999/")
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("region", ["not a region!", "US-EAST-1", "useast1", ""])
+def test_malformed_regions_are_refused(region: str) -> None:
+    if region == "":
+        assert settings.load(environ={}, home="/nonexistent", region=region).region is None
+        return
+    with pytest.raises(ConfigurationError, match="region must look like"):
+        settings.load(environ={}, home="/nonexistent", region=region)
+
+
+@pytest.mark.parametrize(
+    "region", ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-4"]
+)
+def test_real_regions_are_accepted(region: str) -> None:
+    assert settings.load(environ={}, home="/nonexistent", region=region).region == region

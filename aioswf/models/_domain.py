@@ -8,10 +8,14 @@ from typing import Any
 
 from .._connection import Connection
 from .._durations import days_from_swf, days_to_swf
-from ..constants import REGISTERED
+from ..constants import REGISTERED, REGISTRATION_STATUSES
+from ..exceptions import ValidationError
 from ._base import Model, check_name, connection_of
 
 __all__ = ["Domain"]
+
+#: SWF keeps a closed execution's history for 90 days at most.
+MAX_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True, repr=False)
@@ -26,8 +30,18 @@ class Domain(Model):
 
     def __post_init__(self) -> None:
         check_name(self.name, "name")
+        if self.status not in REGISTRATION_STATUSES:
+            raise ValidationError(
+                f"status must be one of {', '.join(REGISTRATION_STATUSES)}, got {self.status!r}",
+                field="status",
+            )
         if self.retention_period is not None:
             days_to_swf(self.retention_period, "retention_period")
+            if self.retention_period > MAX_RETENTION_DAYS:
+                raise ValidationError(
+                    f"retention_period is at most {MAX_RETENTION_DAYS} days, got {self.retention_period}",
+                    field="retention_period",
+                )
 
     def __repr__(self) -> str:
         return f"Domain({self.name!r})"

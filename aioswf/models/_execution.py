@@ -40,6 +40,10 @@ class WorkflowExecution(Model):
     def __post_init__(self) -> None:
         if isinstance(self.domain, str):
             object.__setattr__(self, "domain", Domain(self.domain))
+        elif not isinstance(self.domain, Domain):
+            raise ValidationError(
+                f"domain must be a Domain or a domain name, got {type(self.domain).__name__}", field="domain"
+            )
         check_name(self.workflow_id, "workflow_id")
         inherit_connection(self)
 
@@ -114,7 +118,14 @@ class WorkflowExecution(Model):
 
         Raises :class:`TimeoutError` (the builtin) after ``timeout`` seconds.
         """
-        with anyio.fail_after(timeout):
+        for name, value in (("timeout", timeout), ("interval", interval)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+            ):
+                raise ValidationError(
+                    f"{name} must be a positive number of seconds, got {value!r}", field=name
+                )
+        with anyio.fail_after(timeout, reason=f"{self!r} was still open after {timeout} s"):
             while True:
                 current = await self.upstream()
                 if current.status == CLOSED:

@@ -142,6 +142,21 @@ class WorkflowType(Model):
         from ._execution import WorkflowExecution
 
         check_name(workflow_id, "workflow_id")
+        if input is not None and not isinstance(input, str):
+            raise ValidationError(
+                f"input must be a str (see aioswf.payloads to encode values), got {type(input).__name__}",
+                field="input",
+            )
+        if tag_list is not None and (
+            isinstance(tag_list, str) or not all(isinstance(tag, str) for tag in tag_list)
+        ):
+            raise ValidationError(f"tag_list must be a list of strings, got {tag_list!r}", field="tag_list")
+        if child_policy is not None and child_policy not in CHILD_POLICIES:
+            raise ValidationError(
+                f"child_policy must be one of {', '.join(CHILD_POLICIES)}, got {child_policy!r}",
+                field="child_policy",
+            )
+        _check_priority(task_priority)
         params: dict[str, Any] = {
             "domain": self.domain.name,
             "workflowId": workflow_id,
@@ -234,6 +249,12 @@ class ActivityType(Model):
             connection=self.connection,
             **timeouts,
         )
+
+
+def _check_priority(value: Any) -> None:
+    # SWF takes priorities from -2147483648 to 2147483647, sent as strings.
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31):
+        raise ValidationError(f"task_priority must be a whole number, got {value!r}", field="task_priority")
 
 
 def _as_timedelta(value: Any, field: str) -> timedelta | None:

@@ -44,6 +44,15 @@ class MotoServerError(RuntimeError):
     """The moto server could not be started (moto not installed, or it died at start-up)."""
 
 
+def _is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -51,7 +60,7 @@ def _free_port(host: str) -> int:
 
 
 class MotoServer:
-    """``moto_server`` on a free loopback port, in a child process.
+    """moto's server on a free loopback port, in a child process that ends with this one.
 
     Use it as a context manager, sync or async (``with MotoServer() as moto:``); ``url`` is the
     endpoint to give :func:`aioswf.settings.set` or :class:`aioswf.Connection`, and ``settings``
@@ -92,13 +101,16 @@ class MotoServer:
             raise MotoServerError(
                 "moto is not installed: pip install 'moto[server]' (or aioswf's test extra)"
             ) from err
+        if self.port is not None and not _is_free(self.host, self.port):
+            raise MotoServerError(f"port {self.port} on {self.host} is taken already")
         port = self.port or _free_port(self.host)
         # The server logs every request; keep it out of the way, but at hand if it fails to start.
         self._log = tempfile.NamedTemporaryFile(prefix="aioswf-moto-", suffix=".log")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "MOTO_CALL_RESET_API": "true", "PYTHONUNBUFFERED": "1"}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(port)],
-            stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "aioswf.testing._moto_child", self.host, str(port)],
+            # The child serves until this pipe closes, so it cannot outlive this process.
+            stdin=subprocess.PIPE,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -112,7 +124,7 @@ class MotoServer:
             if self._process.poll() is not None:
                 output = self._read_log()
                 self._cleanup()
-                raise MotoServerError(f"moto_server exited at start-up:\n{output}")
+                raise MotoServerError(f"the moto server exited at start-up:\n{output}")
             try:
                 with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=1) as answer:
                     if answer.status == 200:
@@ -121,7 +133,7 @@ class MotoServer:
                 pass
             if time.monotonic() > deadline:
                 self.stop()
-                raise MotoServerError(f"moto_server did not answer within {self.start_timeout} s")
+                raise MotoServerError(f"the moto server did not answer within {self.start_timeout} s")
             time.sleep(0.05)
 
     def reset(self) -> None:
@@ -132,8 +144,9 @@ class MotoServer:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
+        if process is not None:
+            if process.stdin is not None:
+                process.stdin.close()  # the child's signal to stop
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -163,7 +176,13 @@ class MotoServer:
         self.stop()
 
     async def __aenter__(self) -> MotoServer:
-        await anyio.to_thread.run_sync(self.start)
+        try:
+            await anyio.to_thread.run_sync(self.start)
+        except BaseException:
+            # Cancelled while it started (Ctrl-C early on): the thread finished starting it.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self.stop)
+            raise
         return self
 
     async def __aexit__(
