@@ -36,7 +36,10 @@ import anyio
 
 import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
+from aioswf.decisions import CompleteWorkflowExecution, Decision, FailWorkflowExecution, ScheduleActivityTask
+from aioswf.events import WorkflowExecutionCompleted, WorkflowExecutionFailed
 from aioswf.exceptions import AioswfError, AlreadyExistsError
+from aioswf.history import ActivityState
 from aioswf.models import ActivityType, Domain, WorkflowType
 from aioswf.querysets import DomainQuerySet
 
@@ -144,88 +147,48 @@ def stat_batch(task: ActivityTask) -> dict[str, Any]:
 # The decider: replays the history and decides what is left to do --------------------------------
 
 
-def _attributes(event: dict[str, Any]) -> dict[str, Any]:
-    name = event["eventType"]
-    key = name[0].lower() + name[1:] + "EventAttributes"
-    attributes: dict[str, Any] = event.get(key, {})
-    return attributes
-
-
-def decide(task: DecisionTask) -> list[dict[str, Any]]:
-    events = task.events
-    started = next(e for e in events if e["eventType"] == "WorkflowExecutionStarted")
-    job = json.loads(_attributes(started).get("input") or "{}")
+def decide(task: DecisionTask) -> list[Decision]:
+    """Replay the typed history: schedule what is new or failed, complete when all are done."""
+    state = task.history.compile()
+    job = json.loads(state.execution.input or "{}")
     count = int(job["batches"])
-    activity_of: dict[int, str] = {}  # scheduled event id -> activity id
-    attempts = [0] * count
-    state: list[str] = ["new"] * count  # new, open, done, failed
-    results: dict[int, dict[str, Any]] = {}
-    last_failure = ""
-    for event in events:
-        kind, attributes = event["eventType"], _attributes(event)
-        if kind == "ActivityTaskScheduled":
-            batch = int(attributes["activityId"].split("-")[1])
-            activity_of[event["eventId"]] = attributes["activityId"]
-            attempts[batch] += 1
-            state[batch] = "open"
-        elif kind in (
-            "ActivityTaskCompleted",
-            "ActivityTaskFailed",
-            "ActivityTaskTimedOut",
-            "ActivityTaskCanceled",
-        ):
-            batch = int(activity_of[attributes["scheduledEventId"]].split("-")[1])
-            if kind == "ActivityTaskCompleted":
-                state[batch] = "done"
-                results[batch] = json.loads(attributes["result"])
-            else:
-                state[batch] = "failed"
-                last_failure = (
-                    f"batch {batch}: {kind} {attributes.get('reason') or attributes.get('timeoutType', '')}"
-                )
-        elif kind == "ScheduleActivityTaskFailed":
-            return [_fail(f"could not schedule {attributes.get('activityId')}: {attributes.get('cause')}")]
+    for refused in state.failed_decisions:
+        return [FailWorkflowExecution(reason=f"SWF refused a decision: {refused!r}"[:256])]
+    # Attempt n of batch b runs as activity "batch-b-attempt-n": the latest attempt decides.
+    attempts: dict[int, int] = {}
+    latest: dict[int, ActivityState] = {}
+    for activity_id, activity in state.activities.items():
+        _, batch_text, _, attempt_text = activity_id.split("-")
+        batch, attempt = int(batch_text), int(attempt_text)
+        if attempt > attempts.get(batch, 0):
+            attempts[batch], latest[batch] = attempt, activity
 
-    if all(s == "done" for s in state):
-        summary = merge([results[batch] for batch in range(count)])
-        first = started["eventTimestamp"]
+    if len(latest) == count and all(a.status == "completed" for a in latest.values()):
+        summary = merge([json.loads(latest[batch].result or "{}") for batch in range(count)])
         summary["execution"] = {
-            "events": len(events) + 1,  # and the WorkflowExecutionCompleted this decision adds
-            "activities": sum(attempts),
-            "wall_seconds": round((datetime.now(UTC) - first).total_seconds(), 3),
+            "events": len(task.history) + 1,  # and the WorkflowExecutionCompleted this decision adds
+            "activities": len(state.activities),
+            "wall_seconds": round((datetime.now(UTC) - task.history.first.timestamp).total_seconds(), 3),
         }
-        result = json.dumps(summary, separators=(",", ":"))
-        return [
-            {
-                "decisionType": "CompleteWorkflowExecution",
-                "completeWorkflowExecutionDecisionAttributes": {"result": result},
-            }
-        ]
-    decisions = []
+        return [CompleteWorkflowExecution(result=json.dumps(summary, separators=(",", ":")))]
+    decisions: list[Decision] = []
     for batch in range(count):
-        if state[batch] == "failed" and attempts[batch] >= MAX_ATTEMPTS:
-            return [_fail(f"gave up after {MAX_ATTEMPTS} attempts; last: {last_failure}")]
-        if state[batch] in ("new", "failed"):
-            decisions.append(_schedule(job, batch, count, attempts[batch] + 1))
+        attempt, current = attempts.get(batch, 0), latest.get(batch)
+        if current is not None and (current.open or current.status == "completed"):
+            continue
+        if current is not None and attempt >= MAX_ATTEMPTS:
+            why = current.reason or current.timeout_type or current.status
+            return [
+                FailWorkflowExecution(reason=f"batch {batch} gave up after {attempt} attempts: {why}"[:256])
+            ]
+        decisions.append(
+            ScheduleActivityTask(
+                activity_type=ACTIVITY,
+                activity_id=f"batch-{batch}-attempt-{attempt + 1}",
+                input=json.dumps({"root": job["root"], "batch": batch, "batches": count}),
+            )
+        )
     return decisions
-
-
-def _schedule(job: dict[str, Any], batch: int, count: int, attempt: int) -> dict[str, Any]:
-    return {
-        "decisionType": "ScheduleActivityTask",
-        "scheduleActivityTaskDecisionAttributes": {
-            "activityType": {"name": ACTIVITY[0], "version": ACTIVITY[1]},
-            "activityId": f"batch-{batch}-attempt-{attempt}",
-            "input": json.dumps({"root": job["root"], "batch": batch, "batches": count}),
-        },
-    }
-
-
-def _fail(reason: str) -> dict[str, Any]:
-    return {
-        "decisionType": "FailWorkflowExecution",
-        "failWorkflowExecutionDecisionAttributes": {"reason": reason[:256]},
-    }
 
 
 # The program -----------------------------------------------------------------------------------
@@ -312,10 +275,12 @@ async def _run(root: str, batches: int, workers: int, timeout: float) -> dict[st
                 actor.stop()
 
         history = await execution.history()
-        last = history[-1]
-        if closed.close_status != "COMPLETED":
-            raise RuntimeError(f"the workflow closed {closed.close_status}: {_attributes(last)}")
-        summary: dict[str, Any] = json.loads(_attributes(last)["result"])
+        last = history.last
+        if isinstance(last, WorkflowExecutionFailed):
+            raise RuntimeError(f"the workflow failed: {last.reason}")
+        if not isinstance(last, WorkflowExecutionCompleted):
+            raise RuntimeError(f"the workflow closed {closed.close_status}: {last!r}")
+        summary: dict[str, Any] = json.loads(last.result or "{}")
 
     expected = await anyio.to_thread.run_sync(lambda: stat_files(root, list_files(root)))
     expected["extensions"] = dict(sorted(expected["extensions"].items()))

@@ -6,15 +6,24 @@ import json
 import time
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import pytest
 
 import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
+from aioswf.events import (
+    ActivityTaskCompleted,
+    ActivityTaskFailed,
+    ActivityTaskTimedOut,
+    DecisionTaskTimedOut,
+    Event,
+)
+from aioswf.history import History
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 
+E = TypeVar("E", bound=Event)
 DECISIONS = "decisions"
 ACTIVITIES = "activities"
 
@@ -62,9 +71,8 @@ async def start_with_activities(
     return execution
 
 
-def events_of(history: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    key = kind[0].lower() + kind[1:] + "EventAttributes"
-    return [event[key] for event in history if event["eventType"] == kind]
+def events_of(history: History, kind: type[E]) -> list[E]:
+    return [event for event in history if isinstance(event, kind)]
 
 
 async def wait_for(condition: Any, timeout: float = 20.0) -> None:
@@ -88,20 +96,19 @@ async def test_worker_completes_and_fails_activities(connection: aioswf.Connecti
 
     async def three_answered() -> bool:
         history = await execution.history()
-        return (
-            len(events_of(history, "ActivityTaskCompleted") + events_of(history, "ActivityTaskFailed")) == 3
-        )
+        return len(events_of(history, ActivityTaskCompleted) + events_of(history, ActivityTaskFailed)) == 3
 
     async with worker:
         await wait_for(three_answered)
     history = await execution.history()
-    results = sorted(e["result"] for e in events_of(history, "ActivityTaskCompleted"))
+    results = sorted(str(e.result) for e in events_of(history, ActivityTaskCompleted))
     assert results == ["OK", '{"answer":42,"text":"é"}']
-    [failed] = events_of(history, "ActivityTaskFailed")
-    assert failed["reason"].startswith("ValueError: the input said boom xxx")
-    assert len(failed["reason"]) == 256 and failed["reason"].endswith("…[cut]")
-    assert "Traceback (most recent call last)" in failed["details"]
-    assert "in work" in failed["details"]
+    [failed] = events_of(history, ActivityTaskFailed)
+    assert failed.reason is not None and failed.details is not None
+    assert failed.reason.startswith("ValueError: the input said boom xxx")
+    assert len(failed.reason) == 256 and failed.reason.endswith("…[cut]")
+    assert "Traceback (most recent call last)" in failed.details
+    assert "in work" in failed.details
     stats = worker.statistics()
     assert (stats.tasks_done, stats.tasks_failed, stats.tasks_running) == (2, 1, 0)
 
@@ -125,13 +132,13 @@ async def test_sync_activity_runs_in_a_thread_and_heartbeats_keep_it_alive(
     async def done() -> bool:
         nonlocal ticks
         ticks += 1
-        return bool(events_of(await execution.history(), "ActivityTaskCompleted"))
+        return bool(events_of(await execution.history(), ActivityTaskCompleted))
 
     async with worker:
         await wait_for(done)
     history = await execution.history()
-    assert events_of(history, "ActivityTaskTimedOut") == []
-    assert [e["result"] for e in events_of(history, "ActivityTaskCompleted")] == ["done"]
+    assert events_of(history, ActivityTaskTimedOut) == []
+    assert [e.result for e in events_of(history, ActivityTaskCompleted)] == ["done"]
     # About one heartbeat per 0.8 s, never one per progress report (25 of them).
     assert 2 <= worker.statistics().heartbeats_sent <= 5
     assert connection.statistics().calls["RecordActivityTaskHeartbeat"] == worker.statistics().heartbeats_sent
@@ -154,10 +161,10 @@ async def test_keep_alive_heartbeats_cover_a_quiet_activity(
     async with worker:
 
         async def completed() -> bool:
-            return bool(events_of(await execution.history(), "ActivityTaskCompleted"))
+            return bool(events_of(await execution.history(), ActivityTaskCompleted))
 
         await wait_for(completed)
-    assert events_of(await execution.history(), "ActivityTaskTimedOut") == []
+    assert events_of(await execution.history(), ActivityTaskTimedOut) == []
     assert worker.statistics().heartbeats_sent >= 2
 
 
@@ -183,12 +190,12 @@ async def test_an_unknown_heartbeat_timeout_sends_only_progress(
     async with worker:
 
         async def timed_out() -> bool:
-            return bool(events_of(await execution.history(), "ActivityTaskTimedOut"))
+            return bool(events_of(await execution.history(), ActivityTaskTimedOut))
 
         await wait_for(timed_out)
     assert worker.statistics().heartbeats_sent == 0
-    [timeout] = events_of(await execution.history(), "ActivityTaskTimedOut")
-    assert timeout["timeoutType"] == "HEARTBEAT"
+    [timeout] = events_of(await execution.history(), ActivityTaskTimedOut)
+    assert timeout.timeout_type == "HEARTBEAT"
 
 
 async def test_immediate_stop_hands_running_activities_back(
@@ -212,7 +219,7 @@ async def test_immediate_stop_hands_running_activities_back(
                 await anyio.sleep(0.05)
         worker.stop(immediate=True)
     history = await execution.history()
-    reasons = [e["reason"] for e in events_of(history, "ActivityTaskFailed")]
+    reasons = [e.reason for e in events_of(history, ActivityTaskFailed)]
     assert reasons == ["worker shutting down"] * 5
     assert worker.statistics().tasks_running == 0
 
@@ -236,8 +243,8 @@ async def test_cancelling_the_runner_is_an_immediate_stop(
             await running.wait()
             group.cancel_scope.cancel()
     assert not scope.cancelled_caught
-    [failed] = events_of(await execution.history(), "ActivityTaskFailed")
-    assert failed["reason"] == "worker shutting down"
+    [failed] = events_of(await execution.history(), ActivityTaskFailed)
+    assert failed.reason == "worker shutting down"
 
 
 async def test_graceful_stop_lets_running_activities_finish(
@@ -260,7 +267,7 @@ async def test_graceful_stop_lets_running_activities_finish(
             while running < 2:
                 await anyio.sleep(0.02)
         worker.stop()
-    results = sorted(e["result"] for e in events_of(await execution.history(), "ActivityTaskCompleted"))
+    results = sorted(str(e.result) for e in events_of(await execution.history(), ActivityTaskCompleted))
     assert results == ["finished a", "finished b"]
 
 
@@ -273,11 +280,11 @@ async def test_unknown_activity_type_is_failed_not_lost(
     async with worker:
 
         async def failed() -> bool:
-            return bool(events_of(await execution.history(), "ActivityTaskFailed"))
+            return bool(events_of(await execution.history(), ActivityTaskFailed))
 
         await wait_for(failed)
-    [event] = events_of(await execution.history(), "ActivityTaskFailed")
-    assert event["reason"] == "no activity function for act 1"
+    [event] = events_of(await execution.history(), ActivityTaskFailed)
+    assert event.reason == "no activity function for act 1"
 
 
 async def test_decider_survives_its_handler_failing(connection: aioswf.Connection, domain_name: str) -> None:
@@ -303,7 +310,7 @@ async def test_decider_survives_its_handler_failing(connection: aioswf.Connectio
     assert closed.close_status == "COMPLETED"
     assert len(calls) == 2
     assert calls[0].previous_started_event_id == 0
-    assert events_of(await execution.history(), "DecisionTaskTimedOut")[0]["timeoutType"] == "START_TO_CLOSE"
+    assert events_of(await execution.history(), DecisionTaskTimedOut)[0].timeout_type == "START_TO_CLOSE"
     stats = decider.statistics()
     assert (stats.tasks_done, stats.tasks_failed) == (1, 1)
 
@@ -342,20 +349,18 @@ async def test_bad_results_and_heartbeats_fail_the_activity_not_the_worker(
 
     async def all_answered() -> bool:
         history = await execution.history()
-        return (
-            len(events_of(history, "ActivityTaskCompleted") + events_of(history, "ActivityTaskFailed")) == 4
-        )
+        return len(events_of(history, ActivityTaskCompleted) + events_of(history, ActivityTaskFailed)) == 4
 
     async with worker:
         await wait_for(all_answered)
     history = await execution.history()
-    reasons = sorted(e["reason"] for e in events_of(history, "ActivityTaskFailed"))
+    reasons = sorted(str(e.reason) for e in events_of(history, ActivityTaskFailed))
     assert reasons == [
         "TypeError: Object of type object is not JSON serializable",
         "ValidationError: details is 3000 characters long; SWF allows at most 2048",
         "ValidationError: result is 40000 characters long; SWF allows at most 32768",
     ]
-    assert [e["result"] for e in events_of(history, "ActivityTaskCompleted")] == ["fine"]
+    assert [e.result for e in events_of(history, ActivityTaskCompleted)] == ["fine"]
     assert worker.statistics().tasks_done == 1
 
 

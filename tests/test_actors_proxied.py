@@ -9,6 +9,7 @@ import pytest
 
 import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider
+from aioswf.events import ActivityTaskCompleted, WorkflowExecutionSignaled
 from aioswf.testing import MotoServer, MotoSettings, SWFProxy
 
 from .conftest import NO_RETRIES
@@ -41,14 +42,10 @@ async def test_decider_follows_every_history_page(
     task = await Decider(domain.using(via_proxy), "decisions").poll()
     assert task is not None
     full = await execution.history()
-    assert [e["eventId"] for e in task.events] == [e["eventId"] for e in full[: len(task.events)]]
-    assert len(task.events) == task.started_event_id  # every event up to the task's own start
-    assert proxy.count("PollForDecisionTask") == -(-len(task.events) // 2)  # one request per page
-    assert [
-        e["workflowExecutionSignaledEventAttributes"]["input"]
-        for e in task.events
-        if e["eventType"] == "WorkflowExecutionSignaled"
-    ] == ["0", "1", "2"]
+    assert [e.event_id for e in task.history] == [e.event_id for e in full[: len(task.history)]]
+    assert len(task.history) == task.started_event_id  # every event up to the task's own start
+    assert proxy.count("PollForDecisionTask") == -(-len(task.history) // 2)  # one request per page
+    assert [e.input for e in task.history if isinstance(e, WorkflowExecutionSignaled)] == ["0", "1", "2"]
 
 
 async def test_cancel_requested_heartbeat_cancels_the_activity(
@@ -92,7 +89,7 @@ async def test_worker_keeps_polling_through_throttling_and_resets(
     worker = ActivityWorker(domain.using(via_proxy), ACTIVITIES, {activity: lambda task: "ok"})
     async with worker:
         with anyio.fail_after(30):
-            while not events_of(await execution.history(), "ActivityTaskCompleted"):
+            while not events_of(await execution.history(), ActivityTaskCompleted):
                 await anyio.sleep(0.1)
     assert proxy.count("PollForActivityTask") >= 4  # three faults, then the task
-    assert [e["result"] for e in events_of(await execution.history(), "ActivityTaskCompleted")] == ["ok"]
+    assert [e.result for e in events_of(await execution.history(), ActivityTaskCompleted)] == ["ok"]

@@ -154,7 +154,7 @@ async def test_a_real_history_from_moto_compiles(connection: aioswf.Connection, 
 
     first = await decider.poll()  # a decision task is waiting: no empty poll
     assert first is not None
-    history = History.from_swf(first.events, first.previous_started_event_id)
+    history = first.history
     assert history.previous_started_event_id == 0 and history.new_events == history
     assert isinstance(history.first, ev.WorkflowExecutionStarted) and history.first.input == "in"
     schedule = [
@@ -180,11 +180,11 @@ async def test_a_real_history_from_moto_compiles(connection: aioswf.Connection, 
             await worker.fail(task.token, details="it said bad", reason="bad input")
 
     with anyio.fail_after(10):
-        while not History.from_swf(await execution.history()).filter(ev.TimerFired):
+        while not (await execution.history()).filter(ev.TimerFired):
             await anyio.sleep(0.05)
     second = await decider.poll()
     assert second is not None
-    history = History.from_swf(second.events, second.previous_started_event_id)
+    history = second.history
     assert history.previous_started_event_id == first.started_event_id
     new = {type(e).__name__ for e in history.new_events}
     assert {"ActivityTaskCompleted", "ActivityTaskFailed", "WorkflowExecutionSignaled", "TimerFired"} <= new
@@ -198,7 +198,7 @@ async def test_a_real_history_from_moto_compiles(connection: aioswf.Connection, 
         ],
     )
 
-    history = History.from_swf(await execution.history())
+    history = await execution.history()
     state = history.compile()
     assert isinstance(history.last, ev.WorkflowExecutionCompleted)
     assert (state.execution.status, state.execution.result) == ("completed", "done")

@@ -338,15 +338,12 @@ def test_a_first_workflow_in_detail() -> None:
 
 def greet(task: DecisionTask) -> list[Decision]:
     """The README's decider logic, on typed decisions."""
-    done = [e for e in task.events if e["eventType"] == "ActivityTaskCompleted"]
-    if done:
-        return [CompleteWorkflowExecution(result=done[0]["activityTaskCompletedEventAttributes"]["result"])]
+    state = task.history.compile()
+    hello = state.activities.get("hello")
+    if hello is not None and hello.status == "completed":
+        return [CompleteWorkflowExecution(result=hello.result)]
     return [
-        ScheduleActivityTask(
-            activity_type=("Hello", "1.0"),
-            activity_id="hello",
-            input=task.events[0]["workflowExecutionStartedEventAttributes"]["input"],
-        )
+        ScheduleActivityTask(activity_type=("Hello", "1.0"), activity_id="hello", input=state.execution.input)
     ]
 
 
@@ -355,7 +352,7 @@ def test_unit_testing_a_decider() -> None:
     assert isinstance(first, DecisionTask)
     assert first.workflow_execution.domain.name == "my-domain"
     assert (first.previous_started_event_id, first.started_event_id) == (0, 3)
-    assert [e["eventId"] for e in first.new_events] == [1, 2, 3]
+    assert [e.event_id for e in first.new_events] == [1, 2, 3]
     assert greet(first) == [
         ScheduleActivityTask(activity_type=("Hello", "1.0"), activity_id="hello", input="world")
     ]
@@ -370,7 +367,7 @@ def test_unit_testing_a_decider() -> None:
         .decision_task(current=True)
         .as_decision_task()
     )
-    assert [e["eventType"] for e in later.new_events] == [
+    assert [e.event_type for e in later.new_events] == [
         "DecisionTaskCompleted",
         "ActivityTaskScheduled",
         "ActivityTaskStarted",

@@ -9,6 +9,7 @@ import pytest
 
 import aioswf
 from aioswf.constants import CLOSED, DEPRECATED, OPEN, REGISTERED, TERMINATED
+from aioswf.events import WorkflowExecutionSignaled, WorkflowExecutionStarted
 from aioswf.exceptions import AlreadyExistsError, DoesNotExistError, ValidationError
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 from aioswf.querysets import DomainQuerySet
@@ -69,9 +70,9 @@ async def test_start_signal_terminate_and_wait(connection: aioswf.Connection, do
     assert (current.status, current.tag_list, current.workflow_type) == (OPEN, ("a", "b"), workflow)
     await execution.signal("poke")
     history = await execution.history()
-    assert [e["eventType"] for e in history][:2] == ["WorkflowExecutionStarted", "DecisionTaskScheduled"]
-    assert history[0]["workflowExecutionStartedEventAttributes"]["input"] == "hi"
-    assert "WorkflowExecutionSignaled" in [e["eventType"] for e in history]
+    assert [e.event_type for e in history][:2] == ["WorkflowExecutionStarted", "DecisionTaskScheduled"]
+    assert isinstance(history.first, WorkflowExecutionStarted) and history.first.input == "hi"
+    assert [e.signal_name for e in history if isinstance(e, WorkflowExecutionSignaled)] == ["poke"]
     await execution.terminate(reason="done with it")
     closed = await execution.wait_closed(timeout=10, interval=0.05)
     assert (closed.status, closed.close_status) == (CLOSED, TERMINATED)
@@ -85,8 +86,9 @@ async def test_start_without_input_sends_none_not_null(
     domain = await Domain(domain_name, connection=connection).save()
     workflow = await WorkflowType(domain, "wf", "1", task_list="decide").save()
     execution = await workflow.start_execution("no-input")
-    started = (await execution.history())[0]["workflowExecutionStartedEventAttributes"]
-    assert started.get("input") is None  # python-swf sent the string "null"
+    started = (await execution.history()).first
+    assert isinstance(started, WorkflowExecutionStarted)
+    assert started.input is None  # python-swf sent the string "null"
 
 
 async def test_wait_closed_times_out(connection: aioswf.Connection, domain_name: str) -> None:

@@ -12,6 +12,7 @@ from anyio.abc import TaskGroup
 
 from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE
+from ..decisions import Decision, check_decisions
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import Domain
 from ._actor import Actor
@@ -21,7 +22,8 @@ __all__ = ["Decider", "DecisionHandler"]
 
 log = logging.getLogger("aioswf.actors.decider")
 
-Decisions = Sequence[dict[str, Any]]
+#: What a decision task is answered with: Decision objects, or SWF's own dictionaries.
+Decisions = Sequence[Decision | Mapping[str, Any]]
 #: A function (async or not) that turns a decision task into SWF decisions.
 DecisionHandler = Callable[[DecisionTask], Awaitable[Decisions | None] | Decisions | None]
 
@@ -67,7 +69,7 @@ class Decider(Actor):
         answer = await connection.call("PollForDecisionTask", params)
         if not answer.get("taskToken"):  # moto leaves the key out; SWF sends ""
             return None
-        events = list(answer.get("events", ()))
+        events: list[dict[str, Any]] = list(answer.get("events", ()))
         token = answer.get("nextPageToken")
         seen: set[str] = set()
         while token and token not in seen:
@@ -80,8 +82,13 @@ class Decider(Actor):
     async def complete(
         self, task_token: str, decisions: Decisions | None = None, execution_context: str | None = None
     ) -> None:
-        """Answer a decision task. :class:`TaskGoneError` if SWF no longer knows the token."""
-        params: dict[str, Any] = {"taskToken": task_token, "decisions": list(decisions or ())}
+        """Answer a decision task. :class:`TaskGoneError` if SWF no longer knows the token.
+
+        ``decisions`` are :mod:`aioswf.decisions` objects or SWF's dictionaries; the list is checked
+        (close decision last, SWF's 1 MB request limit) before anything is sent.
+        """
+        checked = check_decisions(decisions or (), task_token=task_token, execution_context=execution_context)
+        params: dict[str, Any] = {"taskToken": task_token, "decisions": checked}
         if execution_context is not None:
             params["executionContext"] = execution_context
         await self._connection().call("RespondDecisionTaskCompleted", params)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ValidationError
+from ..history import History
 from ..models import ActivityType, Domain, WorkflowExecution, WorkflowType
 
 __all__ = ["ActivityTask", "DecisionTask", "heartbeat"]
@@ -20,35 +21,37 @@ HEARTBEAT_DETAILS_LIMIT = 2048
 class DecisionTask:
     """A decision task with the execution's whole history (every page fetched before it is given out).
 
-    ``events`` are SWF's event dictionaries, oldest first. ``new_events`` are those after the
-    previous decision task (``previous_started_event_id``, 0 for the first task of a run).
+    ``history`` holds the typed events, oldest first; ``history.new_events`` those after the
+    previous decision task (``previous_started_event_id``, 0 for the first task of a run), and
+    ``history.compile()`` the state they add up to.
     """
 
     token: str
     workflow_execution: WorkflowExecution
     workflow_type: WorkflowType
-    events: Sequence[dict[str, Any]]
+    history: History
     previous_started_event_id: int
     started_event_id: int
 
     def __repr__(self) -> str:
         return (
             f"DecisionTask({self.workflow_execution!r}, {self.workflow_type!r}, "
-            f"events={len(self.events)}, started_event_id={self.started_event_id})"
+            f"events={len(self.history)}, started_event_id={self.started_event_id})"
         )
 
     @property
-    def new_events(self) -> Sequence[dict[str, Any]]:
-        previous = self.previous_started_event_id
-        return [event for event in self.events if event["eventId"] > previous]
+    def new_events(self) -> History:
+        return self.history.new_events
 
     @classmethod
     def from_swf(
-        cls, domain: Domain, answer: dict[str, Any], events: Sequence[dict[str, Any]]
+        cls, domain: Domain, answer: Mapping[str, Any], events: Iterable[Mapping[str, Any]]
     ) -> DecisionTask:
         execution = answer["workflowExecution"]
         kind = answer["workflowType"]
         workflow_type = WorkflowType(domain, kind["name"], kind["version"], connection=domain.connection)
+        # moto leaves the key out of a run's first decision task; SWF sends 0.
+        previous = int(answer.get("previousStartedEventId") or 0)
         return cls(
             token=answer["taskToken"],
             workflow_execution=WorkflowExecution(
@@ -59,9 +62,8 @@ class DecisionTask:
                 connection=domain.connection,
             ),
             workflow_type=workflow_type,
-            events=events,
-            # moto leaves the key out of a run's first decision task; SWF sends 0.
-            previous_started_event_id=int(answer.get("previousStartedEventId") or 0),
+            history=History.from_swf(events, previous),
+            previous_started_event_id=previous,
             started_event_id=int(answer.get("startedEventId") or 0),
         )
 

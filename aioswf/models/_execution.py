@@ -12,6 +12,7 @@ from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE, pages
 from ..constants import CLOSED
 from ..exceptions import ValidationError
+from ..history import History
 from ._base import Model, check_name, connection_of, inherit_connection
 from ._domain import Domain
 
@@ -81,22 +82,14 @@ class WorkflowExecution(Model):
             connection=self.connection,
         )
 
-    async def history(self, *, reverse_order: bool = False) -> list[dict[str, Any]]:
-        """Every event of the execution, across all of SWF's pages, oldest first.
-
-        Events are SWF's own dictionaries for now (``eventType``, ``eventId``, ``eventTimestamp``
-        and the ``...EventAttributes`` of their type).
-        """
+    async def history(self) -> History:
+        """Every event of the execution as typed :mod:`aioswf.events`, across all of SWF's pages,
+        oldest first."""
         events: list[dict[str, Any]] = []
-        params = {
-            "domain": self.domain.name,
-            "execution": self.key,
-            "maximumPageSize": MAX_PAGE_SIZE,
-            "reverseOrder": reverse_order,
-        }
+        params = {"domain": self.domain.name, "execution": self.key, "maximumPageSize": MAX_PAGE_SIZE}
         async for page in pages(connection_of(self), "GetWorkflowExecutionHistory", params, "events"):
             events.extend(page)
-        return events
+        return History.from_swf(events)
 
     async def signal(self, name: str, input: str | None = None) -> None:  # noqa: A002
         check_name(name, "name")
