@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import random
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -34,7 +36,7 @@ from ..exceptions import (
 )
 from ..models import Domain
 
-__all__ = ["Actor", "ActorStatistics"]
+__all__ = ["DEFAULT_GRACE_PERIOD", "Actor", "ActorStatistics"]
 
 log = logging.getLogger("aioswf.actors")
 
@@ -47,6 +49,24 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 #: SWF allows 1,000 pollers per task list; beyond that, wait long before trying again.
 LIMIT_EXCEEDED_BACKOFF = 10.0
+#: Seconds that a graceful stop lets tasks in progress finish before it cancels them.
+DEFAULT_GRACE_PERIOD = 60.0
+
+
+class _Default:
+    """The type of "not given" for stop()'s grace period, where None means "no limit"."""
+
+
+_DEFAULT = _Default()
+
+
+def _check_grace(value: object) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0
+    ):
+        raise ValidationError(
+            f"grace_period must be a number of seconds or None, got {value!r}", field="grace_period"
+        )
 
 
 @dataclass(frozen=True)
@@ -76,8 +96,10 @@ class Actor:
         connection: Connection | None = None,
         identity: str | None = None,
         pollers: int = 1,
+        grace_period: float | None = DEFAULT_GRACE_PERIOD,
     ) -> None:
         self.domain = domain if isinstance(domain, Domain) else Domain(domain)
+        _check_grace(grace_period)
         if not isinstance(task_list, str) or not task_list:
             raise ValidationError(
                 f"task_list must be a non-empty string, got {task_list!r}", field="task_list"
@@ -88,7 +110,10 @@ class Actor:
         self.connection = connection if connection is not None else self.domain.connection
         self.identity = identity or default_identity()
         self.pollers = pollers
+        self.grace_period = grace_period
         self._stopping = False
+        self._task_scopes: set[anyio.CancelScope] = set()
+        self._deadline = math.inf
         self._running = False
         self._scope: anyio.CancelScope | None = None
         self._owned_group: TaskGroup | None = None
@@ -124,7 +149,7 @@ class Actor:
         """
         if self._running:
             raise RuntimeError(f"{self!r} is running already")
-        self._running, self._stopping = True, False
+        self._running, self._stopping, self._deadline = True, False, math.inf
         try:
             await self._check_domain()
             try:
@@ -144,11 +169,40 @@ class Actor:
         with contextlib.suppress(OperationNotPermittedError):  # an IAM policy may allow polls only
             await self._connection().call("DescribeDomain", {"name": self.domain.name})
 
-    def stop(self, *, immediate: bool = False) -> None:
-        """Stop polling. Gracefully by default; ``immediate=True`` cancels tasks in progress too."""
+    def stop(self, *, immediate: bool = False, grace_period: float | _Default | None = _DEFAULT) -> None:
+        """Stop polling, and end the tasks in progress.
+
+        By default gracefully: no new polls; the polls in flight finish (SWF may be handing them a
+        task) and what they bring runs; tasks still running after ``grace_period`` seconds (the
+        actor's own by default, ``None`` for no limit) are cancelled and handed back to SWF.
+        ``immediate=True`` cancels everything now, polls in flight included: against SWF a task
+        that such a poll was being handed is lost until its timeout.
+        """
         self._stopping = True
-        if immediate and self._scope is not None:
-            self._scope.cancel()
+        if immediate:
+            if self._scope is not None:
+                self._scope.cancel()
+            return
+        grace = self.grace_period if isinstance(grace_period, _Default) else grace_period
+        _check_grace(grace)
+        if grace is not None:
+            try:
+                now = anyio.current_time()
+            except RuntimeError:  # called outside the event loop: asyncio's clock is monotonic
+                now = time.monotonic()
+            self._deadline = min(self._deadline, now + grace)
+            for scope in self._task_scopes:
+                scope.deadline = min(scope.deadline, self._deadline)
+
+    @contextlib.contextmanager
+    def _task_scope(self) -> Iterator[anyio.CancelScope]:
+        """The cancel scope of one task, which a graceful stop's deadline reaches too."""
+        with anyio.CancelScope(deadline=self._deadline) as scope:
+            self._task_scopes.add(scope)
+            try:
+                yield scope
+            finally:
+                self._task_scopes.discard(scope)
 
     async def __aenter__(self) -> Actor:
         group = anyio.create_task_group()

@@ -15,7 +15,7 @@ from .._paging import MAX_PAGE_SIZE
 from ..decisions import Decision, check_decisions
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import Domain
-from ._actor import Actor
+from ._actor import DEFAULT_GRACE_PERIOD, Actor
 from ._tasks import DecisionTask
 
 __all__ = ["Decider", "DecisionHandler"]
@@ -48,8 +48,16 @@ class Decider(Actor):
         connection: Connection | None = None,
         identity: str | None = None,
         pollers: int = 1,
+        grace_period: float | None = DEFAULT_GRACE_PERIOD,
     ) -> None:
-        super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
+        super().__init__(
+            domain,
+            task_list,
+            connection=connection,
+            identity=identity,
+            pollers=pollers,
+            grace_period=grace_period,
+        )
         if handler is not None and not callable(handler):
             raise ValidationError(f"handler must be callable, got {handler!r}", field="handler")
         self.handler = handler
@@ -119,8 +127,14 @@ class Decider(Actor):
         execution = task.workflow_execution
         self._tasks_running += 1
         try:
+            decisions: Decisions | None = None
             try:
-                decisions = await self.decide(task)
+                with self._task_scope():
+                    decisions = await self.decide(task)
+                if decisions is None:  # cut off by a graceful stop's deadline
+                    self._tasks_failed += 1
+                    log.warning("stopped while deciding workflow %s; SWF will retry", execution.workflow_id)
+                    return
             except Exception:
                 self._tasks_failed += 1
                 log.exception(

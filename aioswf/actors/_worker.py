@@ -17,7 +17,7 @@ from anyio.abc import TaskGroup
 from .._connection import Connection
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import ActivityType, Domain
-from ._actor import Actor
+from ._actor import DEFAULT_GRACE_PERIOD, Actor
 from ._tasks import ActivityTask, _current
 
 __all__ = ["ActivityFunction", "ActivityWorker"]
@@ -82,8 +82,16 @@ class ActivityWorker(Actor):
         pollers: int = 1,
         max_concurrent: int = 10,
         heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
+        grace_period: float | None = DEFAULT_GRACE_PERIOD,
     ) -> None:
-        super().__init__(domain, task_list, connection=connection, identity=identity, pollers=pollers)
+        super().__init__(
+            domain,
+            task_list,
+            connection=connection,
+            identity=identity,
+            pollers=pollers,
+            grace_period=grace_period,
+        )
         if not isinstance(max_concurrent, int) or isinstance(max_concurrent, bool) or max_concurrent < 1:
             raise ValidationError(
                 f"max_concurrent must be at least 1, got {max_concurrent!r}", field="max_concurrent"
@@ -207,7 +215,8 @@ class ActivityWorker(Actor):
     async def _run_task(self, task: ActivityTask) -> None:
         self._tasks_running += 1
         try:
-            await self._run_activity(task)
+            with self._task_scope():  # a graceful stop's deadline cancels it, and it is handed back
+                await self._run_activity(task)
         finally:
             self._tasks_running -= 1
             self._release_capacity()
