@@ -8,8 +8,9 @@ import anyio
 import pytest
 
 import aioswf
-from aioswf.actors import ActivityTask, ActivityWorker, Decider
-from aioswf.events import ActivityTaskCompleted, WorkflowExecutionSignaled
+from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
+from aioswf.decisions import CompleteWorkflowExecution, Decision, ScheduleActivityTask
+from aioswf.events import ActivityTaskCompleted, ActivityTaskScheduled, WorkflowExecutionSignaled
 from aioswf.testing import MotoServer, MotoSettings, SWFProxy
 
 from .conftest import NO_RETRIES
@@ -93,3 +94,61 @@ async def test_worker_keeps_polling_through_throttling_and_resets(
                 await anyio.sleep(0.1)
     assert proxy.count("PollForActivityTask") >= 4  # three faults, then the task
     assert [e.result for e in events_of(await execution.history(), ActivityTaskCompleted)] == ["ok"]
+
+
+async def test_answers_get_through_throttling_and_resets_exactly_once(
+    connection: aioswf.Connection, via_proxy: aioswf.Connection, proxy: SWFProxy, domain_name: str
+) -> None:
+    """Every polled task is answered exactly once although its answers meet faults on the way."""
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await workflow.start_execution("faulty")
+    proxy.reset_next("RespondDecisionTaskCompleted")
+    proxy.fail_next(
+        "RespondActivityTaskCompleted", code="ThrottlingException", message="Rate exceeded", times=2
+    )
+    proxy.fail_next("RespondActivityTaskCompleted", status=503, code="ServiceUnavailable", message="busy")
+
+    def decide(task: DecisionTask) -> list[Decision]:
+        state = task.history.compile()
+        done = state.activities.get("a")
+        if done is None:
+            return [ScheduleActivityTask(activity_type=activity, activity_id="a", input="x")]
+        if done.status == "completed":
+            return [CompleteWorkflowExecution(result=done.result)]
+        return []
+
+    local = domain.using(via_proxy)
+    async with (
+        Decider(local, "decisions", decide),
+        ActivityWorker(local, ACTIVITIES, {activity: lambda t: "ok"}),
+    ):
+        closed = await execution.wait_closed(timeout=30, interval=0.1)
+    assert closed.close_status == "COMPLETED"
+    history = await execution.history()
+    assert len(events_of(history, ActivityTaskScheduled)) == 1  # the reset decision was not applied twice
+    assert [e.result for e in events_of(history, ActivityTaskCompleted)] == ["ok"]
+    assert proxy.count("RespondActivityTaskCompleted") == 4  # three faults, then through
+    assert proxy.count("RespondDecisionTaskCompleted") == 3  # one reset, then two decisions
+
+
+async def test_heartbeat_faults_are_retried_never_fatal(
+    connection: aioswf.Connection, via_proxy: aioswf.Connection, proxy: SWFProxy, domain_name: str
+) -> None:
+    # moto enforces the 2 s heartbeat timeout: the beat at 1.6 s is throttled, and its retry
+    # 0.16 s later must land in time for the activity to survive.
+    domain, workflow, activity = await setup_types(connection, domain_name, heartbeat_timeout=2)
+    execution = await start_with_activities(workflow, activity, ["x"])
+    proxy.fail_next("RecordActivityTaskHeartbeat", code="ThrottlingException", message="Rate exceeded")
+
+    async def slow(task: ActivityTask) -> str:
+        await anyio.sleep(3.0)
+        return "survived"
+
+    worker = ActivityWorker(domain.using(via_proxy), ACTIVITIES, {activity: slow})
+    async with worker:
+        with anyio.fail_after(20):
+            while not events_of(await execution.history(), ActivityTaskCompleted):
+                await anyio.sleep(0.1)
+    assert proxy.count("RecordActivityTaskHeartbeat") >= 2
+    assert worker.statistics().heartbeats_sent == proxy.count("RecordActivityTaskHeartbeat") - 1
+    assert [e.result for e in events_of(await execution.history(), ActivityTaskCompleted)] == ["survived"]

@@ -16,7 +16,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -27,9 +27,11 @@ from anyio.abc import TaskGroup, TaskStatus
 from .._connection import Connection
 from .._default import resolve
 from ..exceptions import (
+    AioswfError,
     LimitExceededError,
     OperationNotPermittedError,
     ServiceUnavailableError,
+    TaskGoneError,
     ThrottledError,
     TransportError,
     ValidationError,
@@ -49,6 +51,10 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 #: SWF allows 1,000 pollers per task list; beyond that, wait long before trying again.
 LIMIT_EXCEEDED_BACKOFF = 10.0
+#: Attempts at answering a task (RespondActivityTask*, RespondDecisionTaskCompleted) on
+#: throttling, 5xx and network errors, with a backoff from ANSWER_BACKOFF_BASE seconds.
+ANSWER_ATTEMPTS = 5
+ANSWER_BACKOFF_BASE = 0.1
 #: Seconds that a graceful stop lets tasks in progress finish before it cancels them.
 DEFAULT_GRACE_PERIOD = 60.0
 
@@ -288,6 +294,41 @@ class Actor:
 
     async def _dispatch(self, task: Any, group: TaskGroup) -> None:  # pragma: no cover
         raise NotImplementedError
+
+
+async def send_answer(send: Callable[[], Awaitable[None]], what: str, extra: Mapping[str, Any]) -> bool:
+    """Send a task's answer, retrying what a second try may fix; ``True`` once it got through.
+
+    Shielded: an answer must not be cut off halfway by a stop. Respond* calls are not idempotent:
+    an attempt whose answer was lost may have reached SWF, so a "task gone" after a retry is
+    taken as delivered. Other refusals are logged, never raised: one answer must not stop an actor.
+    """
+    with anyio.CancelScope(shield=True):
+        for attempt in range(1, ANSWER_ATTEMPTS + 1):
+            try:
+                await send()
+                return True
+            except TaskGoneError:
+                if attempt > 1:
+                    log.info(
+                        "%s: the task was gone on retry, so the earlier attempt got through",
+                        what,
+                        extra=extra,
+                    )
+                    return True
+                log.warning("%s: the task was gone before it was answered", what, extra=extra)
+                return False
+            except RETRYABLE as err:
+                if attempt == ANSWER_ATTEMPTS:
+                    log.error("%s was not sent after %d attempts: %s", what, attempt, err, extra=extra)
+                    return False
+                delay = random.uniform(0.5, 1.0) * min(BACKOFF_CAP, ANSWER_BACKOFF_BASE * 2**attempt)
+                log.warning("%s failed (%s); retrying in %.1f s", what, err, delay, extra=extra)
+                await anyio.sleep(delay)
+            except AioswfError as err:
+                log.error("%s was not sent: %s", what, err, extra=extra)
+                return False
+    return False
 
 
 def _single(group: BaseExceptionGroup) -> BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -13,9 +14,9 @@ from anyio.abc import TaskGroup
 from .._connection import Connection
 from .._paging import MAX_PAGE_SIZE
 from ..decisions import Decision, check_decisions
-from ..exceptions import AioswfError, TaskGoneError, ValidationError
+from ..exceptions import ValidationError
 from ..models import Domain
-from ._actor import DEFAULT_GRACE_PERIOD, Actor
+from ._actor import DEFAULT_GRACE_PERIOD, Actor, send_answer
 from ._tasks import DecisionTask
 
 __all__ = ["Decider", "DecisionHandler"]
@@ -144,19 +145,11 @@ class Decider(Actor):
                     extra={"workflow_id": execution.workflow_id, "run_id": execution.run_id},
                 )
                 return
-            with anyio.CancelScope(shield=True):  # an answer half sent is worse than one sent
-                try:
-                    await self.complete(task.token, decisions)
-                except TaskGoneError:
-                    log.warning(
-                        "decision task of workflow %s was gone before it was answered", execution.workflow_id
-                    )
-                    self._tasks_failed += 1
-                    return
-                except AioswfError as err:
-                    log.error("the decisions for workflow %s were not sent: %s", execution.workflow_id, err)
-                    self._tasks_failed += 1
-                    return
+            extra = {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
+            answer = functools.partial(self.complete, task.token, decisions)
+            if not await send_answer(answer, f"the decisions for workflow {execution.workflow_id}", extra):
+                self._tasks_failed += 1
+                return
             self._tasks_done += 1
         finally:
             self._tasks_running -= 1

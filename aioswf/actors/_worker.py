@@ -17,7 +17,7 @@ from anyio.abc import TaskGroup
 from .._connection import Connection
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import ActivityType, Domain
-from ._actor import DEFAULT_GRACE_PERIOD, Actor
+from ._actor import DEFAULT_GRACE_PERIOD, Actor, send_answer
 from ._tasks import ActivityTask, _current
 
 __all__ = ["ActivityFunction", "ActivityWorker"]
@@ -36,6 +36,8 @@ CUT_MARK = " …[cut]"
 HEARTBEAT_FRACTION = 0.8
 #: How often progress is sent when the heartbeat timeout is not known.
 DEFAULT_HEARTBEAT_INTERVAL = 10.0
+#: After a failed heartbeat, the next try comes this fraction of the interval later.
+HEARTBEAT_RETRY_FRACTION = 0.1
 #: Heartbeats never go out more often than this.
 MIN_HEARTBEAT_INTERVAL = 0.1
 SHUTDOWN_REASON = "worker shutting down"
@@ -273,18 +275,9 @@ class ActivityWorker(Actor):
     async def _answer(
         self, task: ActivityTask, send: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any
     ) -> None:
-        with anyio.CancelScope(shield=True):
-            try:
-                await send(*args, **kwargs)
-            except TaskGoneError:
-                log.warning(
-                    "activity %s was gone before it was answered", task.activity_id, extra=_extra(task)
-                )
-            except AioswfError as err:
-                # Logged, never raised: one answer that did not get through must not stop the worker.
-                log.error(
-                    "the answer for activity %s was not sent: %s", task.activity_id, err, extra=_extra(task)
-                )
+        await send_answer(
+            lambda: send(*args, **kwargs), f"the answer for activity {task.activity_id}", _extra(task)
+        )
 
     async def _heartbeats(
         self,
@@ -295,8 +288,10 @@ class ActivityWorker(Actor):
         outcome: _Outcome,
     ) -> None:
         sent = 0
+        delay = interval
         while True:
-            await anyio.sleep(interval)
+            await anyio.sleep(delay)
+            delay = interval
             progress = task._progress
             if progress.version == sent and not keep_alive:
                 continue
@@ -308,8 +303,12 @@ class ActivityWorker(Actor):
                 scope.cancel()
                 return
             except AioswfError as err:
-                # Throttling, a network error, a 5xx: the next beat may get through. Never fatal.
-                log.warning("heartbeat of activity %s failed (%s); will retry", task.activity_id, err)
+                # Throttling, a network error, a 5xx: never fatal. Beats go out at 0.8 x the timeout,
+                # so a retry after a tenth of the interval still lands inside it.
+                delay = max(MIN_HEARTBEAT_INTERVAL / 2, interval * HEARTBEAT_RETRY_FRACTION)
+                log.warning(
+                    "heartbeat of activity %s failed (%s); retrying in %.1f s", task.activity_id, err, delay
+                )
                 sent = -1
                 continue
             self._heartbeats_sent += 1
