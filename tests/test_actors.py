@@ -403,3 +403,34 @@ async def test_a_handler_returning_a_string_is_logged_not_split(
         await decider.decide(task)
     with pytest.raises(aioswf.exceptions.ValidationError, match="handler must be callable"):
         Decider(domain, DECISIONS, "not callable")  # type: ignore[arg-type]
+
+
+async def test_start_stop_and_wait_stopped(connection: aioswf.Connection, domain_name: str) -> None:
+    """The seed's start()/stop(): the task group given to start() owns the polling task."""
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await start_with_activities(workflow, activity, ["x"])
+    worker = ActivityWorker(domain, ACTIVITIES, {activity: lambda task: "started"})
+    await worker.wait_stopped()  # not running: returns at once
+    async with anyio.create_task_group() as group:
+        await worker.start(group)
+        assert worker.statistics().polls_in_flight + worker.statistics().tasks_running >= 1
+        await wait_for(lambda: _completed(execution))
+        worker.stop()
+        await worker.wait_stopped()
+        assert "stopped" in repr(worker)
+    assert [e.result for e in events_of(await execution.history(), ActivityTaskCompleted)] == ["started"]
+
+
+async def _completed(execution: WorkflowExecution) -> bool:
+    return bool(events_of(await execution.history(), ActivityTaskCompleted))
+
+
+async def test_two_workers_answering_one_token(connection: aioswf.Connection, domain_name: str) -> None:
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    await start_with_activities(workflow, activity, ["x"])
+    first, second = ActivityWorker(domain, ACTIVITIES), ActivityWorker(domain, ACTIVITIES)
+    task = await first.poll()
+    assert task is not None
+    await first.complete(task.token, "first")
+    with pytest.raises(aioswf.exceptions.TaskGoneError):
+        await second.complete(task.token, "second")

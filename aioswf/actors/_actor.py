@@ -119,6 +119,7 @@ class Actor:
         self.grace_period = grace_period
         self._stopping = False
         self._task_scopes: set[anyio.CancelScope] = set()
+        self._stopped: anyio.Event | None = None
         self._deadline = math.inf
         self._running = False
         self._scope: anyio.CancelScope | None = None
@@ -168,6 +169,24 @@ class Actor:
                 raise _single(group_error) from None
         finally:
             self._running, self._scope = False, None
+            stopped, self._stopped = self._stopped, None
+            if stopped is not None:
+                stopped.set()
+
+    async def start(self, task_group: TaskGroup) -> None:
+        """Begin polling, as a task of ``task_group``, which owns it; returns once polling is live.
+
+        The same as ``await task_group.start(actor.run)``. :meth:`stop` ends it, and
+        :meth:`wait_stopped` waits for that.
+        """
+        await task_group.start(self.run)
+
+    async def wait_stopped(self) -> None:
+        """Return once the actor is not running (at once if it never started)."""
+        while self._running:
+            if self._stopped is None:
+                self._stopped = anyio.Event()
+            await self._stopped.wait()
 
     async def _check_domain(self) -> None:
         # A poll on an unknown domain fails only once it reaches SWF; asking first makes
