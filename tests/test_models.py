@@ -1,19 +1,28 @@
-"""The foundation's models and DomainQuerySet against the moto server."""
+"""Models against the moto server: the foundation's tests, what a model knows and how it differs
+from SWF (ModelDiff), and the issue's quickstart as written.
+
+Domains are tested in full in test_models_domains.py, types in test_models_types.py, executions
+in test_models_executions.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import anyio
 import pytest
 
 import aioswf
+import aioswf.models
 from aioswf.constants import CLOSED, DEPRECATED, OPEN, REGISTERED, TERMINATED
 from aioswf.events import WorkflowExecutionSignaled, WorkflowExecutionStarted
 from aioswf.exceptions import AlreadyExistsError, DoesNotExistError, ValidationError
-from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
-from aioswf.querysets import DomainQuerySet
+from aioswf.models import ActivityType, Difference, Domain, ModelDiff, WorkflowExecution, WorkflowType
+from aioswf.querysets import DomainQuerySet, WorkflowExecutionQuerySet, WorkflowTypeQuerySet
 from aioswf.testing import MotoServer
+
+from .conftest import NO_RETRIES
 
 
 async def test_domain_save_exists_upstream_delete(connection: aioswf.Connection, domain_name: str) -> None:
@@ -172,3 +181,118 @@ async def test_start_execution_checks_its_arguments(connection: aioswf.Connectio
         await execution.wait_closed(timeout=1, interval=0)
     with pytest.raises(TimeoutError, match=r"still open after 0\.2 s"):
         await execution.wait_closed(timeout=0.2, interval=0.05)
+
+
+# What a model knows, and ModelDiff -------------------------------------------------------------
+
+
+def test_models_are_exported() -> None:
+    assert aioswf.models.__all__ == [
+        "ActivityType",
+        "Difference",
+        "Domain",
+        "Model",
+        "ModelDiff",
+        "OpenCounts",
+        "WorkflowExecution",
+        "WorkflowType",
+    ]
+
+
+def test_a_model_knows_what_it_was_given_and_its_status() -> None:
+    assert Domain("d").known_attributes == {"status"}
+    assert Domain("d", REGISTERED, "text").known_attributes == {"status", "description"}  # positional too
+    assert Domain("d", retention_period=3, tags={}).known_attributes == {"status", "retention_period", "tags"}
+    # The defaults are still there to read and to register; they are just not claims about SWF.
+    assert Domain("d").retention_period == 30
+    bare = WorkflowType(Domain("d"), "wf", "1")
+    assert bare.known_attributes == {"status"}
+    assert bare.execution_timeout == timedelta(days=365)
+    assert WorkflowType(Domain("d"), "wf", "1", task_list="t").known_attributes == {"status", "task_list"}
+    assert WorkflowExecution(Domain("d"), "w", "r").known_attributes == set()
+    # using() and knowing() keep what was known.
+    assert Domain("d", description="x").using(None).known_attributes == {"status", "description"}
+
+
+def test_diff_compares_only_what_both_sides_know() -> None:
+    local = Domain("d", description="mine")
+    remote = Domain("d", "DEPRECATED", "theirs", 5, tags={"a": "1"})
+    diff = local.diff(remote)
+    assert isinstance(diff, ModelDiff)
+    assert list(diff) == [
+        Difference("status", REGISTERED, DEPRECATED),
+        Difference("description", "mine", "theirs"),
+    ]
+    assert diff.attrs == ("status", "description")
+    assert len(diff) == 2 and diff[0].attr == "status" and diff[-1].upstream == "theirs"
+    assert bool(diff) and not Domain("d").diff(Domain("d"))
+    # Equal tags are no difference; a retention period only one side knows is not compared.
+    assert Domain("d", tags={"a": "1"}).diff(remote).attrs == ("status",)
+
+
+def test_tags_are_compared_as_mappings() -> None:
+    mine = Domain("d", tags={"a": "1", "b": "2"})
+    assert not mine.diff(Domain("d", tags={"b": "2", "a": "1"}))
+    assert list(mine.diff(Domain("d", tags={"a": "1"}))) == [
+        Difference("tags", {"a": "1", "b": "2"}, {"a": "1"})
+    ]
+    assert mine.tags == {"a": "1", "b": "2"}
+    with pytest.raises(TypeError):
+        mine.tags["c"] = "3"  # type: ignore[index]
+    with pytest.raises(ValidationError, match="tag 'a' must be a str"):
+        Domain("d", tags={"a": 1})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError, match="tags must be a mapping"):
+        Domain("d", tags=["a"])  # type: ignore[arg-type]
+
+
+# The issue's quickstart ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def default_connection_to(moto: MotoServer) -> AsyncIterator[MotoServer]:
+    aioswf.settings.set(**moto.settings)
+    yield moto
+    await aioswf.close_default_connection()
+
+
+async def test_the_issue_quickstart_runs_as_written(default_connection_to: MotoServer) -> None:
+    moto = default_connection_to
+    # What the quickstart finds in the account: two more domains, one with a deprecated type and
+    # an open execution.
+    await Domain("test2").save()
+    my = await Domain("MyTestDomain").save()
+    old = await WorkflowType(my, "TestType1", "1.0", task_list="t").save()
+    await WorkflowType(my, "TestType2", "1.0", task_list="t").save()
+    await old.delete()
+    await WorkflowType(my, "TestType2", "1.0").start_execution("job-1")
+
+    # As written in the issue, with what each line returns checked.
+    D = Domain("test1", description="...", retention_period=30)
+    await D.save()  # registers it; AlreadyExistsError if it exists
+    with pytest.raises(AlreadyExistsError):
+        await D.save()
+    assert await D.exists()
+    assert await D.is_synced()
+
+    # The remote change: another client deprecates the domain.
+    async with aioswf.Connection(config=NO_RETRIES, **moto.settings) as second:
+        await Domain("test1", connection=second).delete()
+    assert not await D.is_synced()
+    assert list(await D.changes()) == [Difference("status", "REGISTERED", "DEPRECATED")]
+    D = await D.upstream()  # a new instance built from the remote object
+    assert D.status == DEPRECATED and await D.is_synced()
+    await D.delete()  # deprecates it (SWF cannot delete a domain): it already is
+
+    qs = DomainQuerySet()
+    assert repr(await qs.all()) == "[Domain('MyTestDomain'), Domain('test2')]"  # by name; test1 is deprecated
+    assert repr(await qs.all(DEPRECATED)) == "[Domain('test1')]"
+    d = await qs.get("MyTestDomain")
+    with pytest.raises(DoesNotExistError):
+        await qs.get("NoSuchDomain")
+    assert (
+        repr(await WorkflowTypeQuerySet(d).filter(status=DEPRECATED)) == "[WorkflowType('TestType1', '1.0')]"
+    )
+    seen = []
+    async for execution in WorkflowExecutionQuerySet(d).filter(status=OPEN):
+        seen.append((execution.workflow_id, execution.status, execution.workflow_type))
+    assert seen == [("job-1", OPEN, WorkflowType(d, "TestType2", "1.0"))]

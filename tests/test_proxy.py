@@ -353,3 +353,18 @@ async def test_an_unreachable_upstream_is_a_bad_gateway(moto: MotoServer) -> Non
         with pytest.raises(ServiceUnavailableError) as caught:
             await conn.call("ListDomains", {"registrationStatus": "REGISTERED"})
     assert caught.value.status == 502
+
+
+async def test_answers_replace_one_operation_and_forward_the_rest(
+    moto: MotoServer, proxy: SWFProxy, via_proxy: aioswf.Connection, domain_name: str
+) -> None:
+    # moto cannot count executions (HTTP 500): the proxy answers that operation itself.
+    proxy.answers["CountOpenWorkflowExecutions"] = {"count": 7, "truncated": False}
+    counted = await via_proxy.call(
+        "CountOpenWorkflowExecutions", {"domain": domain_name, "startTimeFilter": {"oldestDate": 0}}
+    )
+    assert counted == {"count": 7, "truncated": False}
+    assert proxy.forwarded["CountOpenWorkflowExecutions"] == 0
+    with pytest.raises(aioswf.exceptions.DoesNotExistError):  # everything else still reaches moto
+        await via_proxy.call("DescribeDomain", {"name": domain_name})
+    assert proxy.forwarded["DescribeDomain"] == 1

@@ -1,25 +1,40 @@
-"""WorkflowType and ActivityType: named, versioned kinds of work registered in a domain."""
+"""Registered types: what workflow and activity types share (a name and version in a domain, a
+registration status and dates, the Register/Describe/Deprecate/Undeprecate calls named after their
+kind), and ActivityType, which is no more than that and its default timeouts.
+
+WorkflowType, which also starts executions, lives in ``_workflow_type``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Self
 
 from .._connection import Connection
-from .._durations import Duration, seconds_from_swf, seconds_to_swf
-from ..constants import CHILD_POLICIES, REGISTERED, TERMINATE
+from .._durations import seconds_from_swf, seconds_to_swf
+from ..constants import REGISTERED, REGISTRATION_STATUSES
 from ..exceptions import ValidationError
-from ._base import Model, check_name, connection_of, inherit_connection
+from ._base import (
+    Model,
+    check_name,
+    check_timestamp,
+    connection_of,
+    forget,
+    inherit_connection,
+    timestamp_from_swf,
+    tolerate,
+    tracks_given,
+)
 from ._domain import Domain
 
-if TYPE_CHECKING:
-    from ._execution import WorkflowExecution
+__all__ = ["ActivityType", "RegisteredType"]
 
-__all__ = ["ActivityType", "WorkflowType"]
+#: SWF's task priorities: whole numbers in Java's int range, sent as strings.
+MIN_PRIORITY, MAX_PRIORITY = -(2**31), 2**31 - 1
 
 
-def _domain(value: Domain | str) -> Domain:
+def as_domain(value: Domain | str) -> Domain:
     if isinstance(value, Domain):
         return value
     if isinstance(value, str):
@@ -29,159 +44,185 @@ def _domain(value: Domain | str) -> Domain:
     )
 
 
-def _task_list(name: str | None) -> dict[str, str] | None:
+def task_list_param(name: str | None) -> dict[str, str] | None:
     return {"name": name} if name is not None else None
 
 
-def _put(params: dict[str, Any], key: str, value: Any) -> None:
+def task_list_name(value: Mapping[str, Any] | None) -> str | None:
+    return None if not value else value.get("name")
+
+
+def put(params: dict[str, Any], key: str, value: Any) -> None:
     if value is not None:
         params[key] = value
 
 
-@dataclass(frozen=True, repr=False)
-class WorkflowType(Model):
-    """A workflow type. The timeouts and the task list are defaults for its executions."""
+def check_priority(value: Any, field: str = "task_priority") -> int | None:
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not MIN_PRIORITY <= value <= MAX_PRIORITY
+    ):
+        raise ValidationError(
+            f"{field} must be a whole number from {MIN_PRIORITY} to {MAX_PRIORITY}, got {value!r}",
+            field=field,
+        )
+    return value
+
+
+def priority_to_swf(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def priority_from_swf(value: Any) -> int | None:
+    return None if value is None or value == "" else int(value)
+
+
+def as_timedelta(value: Any, field: str) -> timedelta | None:
+    """Accept whole seconds as an ``int`` too; store a ``timedelta``."""
+    if value is None or isinstance(value, timedelta):
+        if value is not None:
+            seconds_to_swf(value, field)  # validates: whole, non-negative
+        return value
+    return timedelta(seconds=int(seconds_to_swf(value, field)))
+
+
+class RegisteredType(Model):
+    """The behaviour of :class:`WorkflowType` and :class:`ActivityType`; each subclass is a
+    frozen dataclass that names its SWF kind and how its configuration reads and writes."""
+
+    #: SWF's name for the kind: ``"WorkflowType"`` or ``"ActivityType"``.
+    _kind: ClassVar[str]
+    #: The attributes that come from (and go to) the type's ``configuration``.
+    _configured: ClassVar[tuple[str, ...]]
+    _identity = ("domain", "name", "version")
+    _always_known = ("status",)
 
     domain: Domain
     name: str
     version: str
-    status: str = REGISTERED
-    task_list: str | None = None
-    child_policy: str = TERMINATE
-    execution_timeout: timedelta | None = timedelta(days=365)
-    decision_tasks_timeout: timedelta | None = timedelta(seconds=300)
-    description: str | None = None
-    task_priority: int | None = None
-    lambda_role: str | None = None
-    connection: Connection | None = field(default=None, compare=False, kw_only=True)
+    status: str
+    description: str | None
+    creation_date: datetime | None
+    deprecation_date: datetime | None
+    connection: Connection | None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "domain", _domain(self.domain))
+    def _check_common(self) -> None:
+        object.__setattr__(self, "domain", as_domain(self.domain))
         check_name(self.name, "name")
         check_name(self.version, "version")
-        if self.child_policy not in CHILD_POLICIES:
+        if self.status not in REGISTRATION_STATUSES:
             raise ValidationError(
-                f"child_policy must be one of {', '.join(CHILD_POLICIES)}, got {self.child_policy!r}",
-                field="child_policy",
+                f"status must be one of {', '.join(REGISTRATION_STATUSES)}, got {self.status!r}",
+                field="status",
             )
-        object.__setattr__(
-            self, "execution_timeout", _as_timedelta(self.execution_timeout, "execution_timeout")
-        )
-        object.__setattr__(
-            self,
-            "decision_tasks_timeout",
-            _as_timedelta(self.decision_tasks_timeout, "decision_tasks_timeout"),
-        )
+        if self.description is not None and not isinstance(self.description, str):
+            raise ValidationError(f"description must be a str, got {self.description!r}", field="description")
+        for name in ("creation_date", "deprecation_date"):
+            object.__setattr__(self, name, check_timestamp(getattr(self, name), name))
         inherit_connection(self)
 
     def __repr__(self) -> str:
-        return f"WorkflowType({self.name!r}, {self.version!r})"
+        return f"{type(self).__name__}({self.name!r}, {self.version!r})"
 
     @property
     def key(self) -> dict[str, str]:
         """The ``{"name": ..., "version": ...}`` that SWF uses to name this type."""
         return {"name": self.name, "version": self.version}
 
-    async def save(self) -> WorkflowType:
-        """Register the type. :class:`AlreadyExistsError` if this name and version exist."""
-        params: dict[str, Any] = {
-            "domain": self.domain.name,
-            **self.key,
-            "defaultChildPolicy": self.child_policy,
-            "defaultExecutionStartToCloseTimeout": seconds_to_swf(
-                self.execution_timeout, "execution_timeout"
-            ),
-            "defaultTaskStartToCloseTimeout": seconds_to_swf(
-                self.decision_tasks_timeout, "decision_tasks_timeout"
-            ),
-        }
-        _put(params, "defaultTaskList", _task_list(self.task_list))
-        _put(params, "description", self.description)
-        _put(params, "defaultTaskPriority", None if self.task_priority is None else str(self.task_priority))
-        _put(params, "defaultLambdaRole", self.lambda_role)
-        await connection_of(self).call("RegisterWorkflowType", params)
-        return self
+    @property
+    def _key_param(self) -> str:
+        return self._kind[0].lower() + self._kind[1:]  # "workflowType", "activityType"
 
-    async def upstream(self) -> WorkflowType:
-        answer = await connection_of(self).call(
-            "DescribeWorkflowType", {"domain": self.domain.name, "workflowType": self.key}
-        )
-        info, config = answer["typeInfo"], answer.get("configuration", {})
-        priority = config.get("defaultTaskPriority")
-        return WorkflowType(
-            self.domain,
-            info["workflowType"]["name"],
-            info["workflowType"]["version"],
-            status=info.get("status", REGISTERED),
-            task_list=(config.get("defaultTaskList") or {}).get("name"),
-            child_policy=config.get("defaultChildPolicy", TERMINATE),
-            execution_timeout=seconds_from_swf(config.get("defaultExecutionStartToCloseTimeout")),
-            decision_tasks_timeout=seconds_from_swf(config.get("defaultTaskStartToCloseTimeout")),
-            description=info.get("description"),
-            task_priority=int(priority) if priority is not None else None,
-            lambda_role=config.get("defaultLambdaRole"),
-            connection=self.connection,
-        )
+    def _configuration(self) -> dict[str, Any]:  # pragma: no cover - every kind defines it
+        """The Register call's parameters besides the domain, name and version."""
+        raise NotImplementedError
 
-    async def start_execution(
-        self,
-        workflow_id: str,
-        input: str | None = None,  # noqa: A002 - SWF's name for it
+    @classmethod
+    def _from_configuration(cls, config: Mapping[str, Any]) -> dict[str, Any]:  # pragma: no cover
+        """Constructor arguments from SWF's ``configuration``."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_swf(
+        cls,
+        domain: Domain,
+        info: Mapping[str, Any],
+        configuration: Mapping[str, Any] | None = None,
         *,
-        task_list: str | None = None,
-        tag_list: list[str] | None = None,
-        execution_timeout: Duration = None,
-        decision_tasks_timeout: Duration = None,
-        child_policy: str | None = None,
-        task_priority: int | None = None,
-    ) -> WorkflowExecution:
-        """Start an execution of this type. Unset arguments take the type's defaults.
+        connection: Connection | None = None,
+    ) -> Self:
+        """A type from SWF's ``typeInfo`` and, when it was described, its ``configuration``.
 
-        ``input`` is sent as it is (a ``None`` input is left out, never sent as ``"null"``).
+        List calls return no configuration: a type built from a listing has its configuration
+        attributes at ``None`` and unknown (:meth:`upstream` fetches them).
         """
-        from ._execution import WorkflowExecution
+        kind = info[cls._kind[0].lower() + cls._kind[1:]]
+        configured = cls._from_configuration(configuration or {})
+        built = cls(  # type: ignore[call-arg]
+            domain,
+            kind["name"],
+            kind["version"],
+            status=info.get("status", REGISTERED),
+            description=info.get("description"),
+            creation_date=timestamp_from_swf(info.get("creationDate")),
+            deprecation_date=timestamp_from_swf(info.get("deprecationDate")),
+            connection=connection,
+            **configured,
+        )
+        return built if configuration is not None else forget(built, *cls._configured)
 
-        check_name(workflow_id, "workflow_id")
-        if input is not None and not isinstance(input, str):
-            raise ValidationError(
-                f"input must be a str (see aioswf.payloads to encode values), got {type(input).__name__}",
-                field="input",
-            )
-        if tag_list is not None and (
-            isinstance(tag_list, str) or not all(isinstance(tag, str) for tag in tag_list)
-        ):
-            raise ValidationError(f"tag_list must be a list of strings, got {tag_list!r}", field="tag_list")
-        if child_policy is not None and child_policy not in CHILD_POLICIES:
-            raise ValidationError(
-                f"child_policy must be one of {', '.join(CHILD_POLICIES)}, got {child_policy!r}",
-                field="child_policy",
-            )
-        _check_priority(task_priority)
-        params: dict[str, Any] = {
-            "domain": self.domain.name,
-            "workflowId": workflow_id,
-            "workflowType": self.key,
-        }
-        _put(params, "input", input)
-        _put(params, "taskList", _task_list(task_list))
-        _put(params, "tagList", list(tag_list) if tag_list is not None else None)
-        if execution_timeout is not None:
-            params["executionStartToCloseTimeout"] = seconds_to_swf(execution_timeout, "execution_timeout")
-        if decision_tasks_timeout is not None:
-            params["taskStartToCloseTimeout"] = seconds_to_swf(
-                decision_tasks_timeout, "decision_tasks_timeout"
-            )
-        _put(params, "childPolicy", child_policy)
-        _put(params, "taskPriority", None if task_priority is None else str(task_priority))
-        answer = await connection_of(self).call("StartWorkflowExecution", params)
-        return WorkflowExecution(
-            self.domain, workflow_id, answer["runId"], workflow_type=self, connection=self.connection
+    async def save(self) -> Self:
+        """Register the type. :class:`AlreadyExistsError` if this name and version exist.
+
+        Returns the type as registered: it knows every attribute it sent, so its
+        :meth:`changes` compare them all.
+        """
+        params = {"domain": self.domain.name, **self.key, **self._configuration()}
+        if self.description is not None:
+            params["description"] = self.description
+        await connection_of(self).call(f"Register{self._kind}", params)
+        return self._knowing("description", *self._configured)
+
+    async def upstream(self) -> Self:
+        """A new instance built from what SWF has now. :class:`DoesNotExistError` if absent."""
+        answer = await connection_of(self).call(
+            f"Describe{self._kind}", {"domain": self.domain.name, self._key_param: self.key}
+        )
+        return self.from_swf(
+            self.domain, answer["typeInfo"], answer.get("configuration", {}), connection=self.connection
         )
 
+    async def delete(self) -> None:
+        """Deprecate the type: no new executions or tasks of it can start. Deprecating a
+        deprecated type is not an error (it is in the state asked for)."""
+        call = connection_of(self).call
+        params = {"domain": self.domain.name, self._key_param: self.key}
+        await tolerate(lambda: call(f"Deprecate{self._kind}", params), "TypeDeprecatedFault")
 
+    async def undeprecate(self) -> None:
+        """Make a deprecated type registered again; a registered one stays as it is."""
+        call = connection_of(self).call
+        params = {"domain": self.domain.name, self._key_param: self.key}
+        await tolerate(lambda: call(f"Undeprecate{self._kind}", params), "TypeAlreadyExistsFault")
+
+
+#: The default timeouts: attribute, and SWF's name for it in a type's configuration.
+TIMEOUTS = (
+    ("task_heartbeat_timeout", "defaultTaskHeartbeatTimeout"),
+    ("task_schedule_to_close_timeout", "defaultTaskScheduleToCloseTimeout"),
+    ("task_schedule_to_start_timeout", "defaultTaskScheduleToStartTimeout"),
+    ("task_start_to_close_timeout", "defaultTaskStartToCloseTimeout"),
+)
+
+
+@tracks_given
 @dataclass(frozen=True, repr=False)
-class ActivityType(Model):
-    """An activity type. Its timeouts and task list are defaults for the tasks scheduled of it."""
+class ActivityType(RegisteredType):
+    """An activity type. Its timeouts, task list and priority are defaults for the tasks
+    scheduled of it (``None``: no default, or ``"NONE"`` for a timeout).
+
+    ``creation_date`` and ``deprecation_date`` are SWF's (aware datetimes, UTC), known once SWF
+    reported them; ``==`` leaves them out.
+    """
 
     domain: Domain
     name: str
@@ -194,73 +235,35 @@ class ActivityType(Model):
     task_schedule_to_start_timeout: timedelta | None = None
     task_start_to_close_timeout: timedelta | None = None
     task_priority: int | None = None
+    creation_date: datetime | None = field(default=None, compare=False, kw_only=True)
+    deprecation_date: datetime | None = field(default=None, compare=False, kw_only=True)
     connection: Connection | None = field(default=None, compare=False, kw_only=True)
 
-    _TIMEOUTS = (
-        ("task_heartbeat_timeout", "defaultTaskHeartbeatTimeout"),
-        ("task_schedule_to_close_timeout", "defaultTaskScheduleToCloseTimeout"),
-        ("task_schedule_to_start_timeout", "defaultTaskScheduleToStartTimeout"),
-        ("task_start_to_close_timeout", "defaultTaskStartToCloseTimeout"),
-    )
+    _kind = "ActivityType"
+    _configured = ("task_list", *(attribute for attribute, _ in TIMEOUTS), "task_priority")
+    _compared = ("status", "description", *_configured, "creation_date", "deprecation_date")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "domain", _domain(self.domain))
-        check_name(self.name, "name")
-        check_name(self.version, "version")
-        for attribute, _ in self._TIMEOUTS:
-            object.__setattr__(self, attribute, _as_timedelta(getattr(self, attribute), attribute))
-        inherit_connection(self)
+        self._check_common()
+        check_priority(self.task_priority)
+        for attribute, _ in TIMEOUTS:
+            object.__setattr__(self, attribute, as_timedelta(getattr(self, attribute), attribute))
+        if self.task_list is not None:
+            check_name(self.task_list, "task_list")
 
-    def __repr__(self) -> str:
-        return f"ActivityType({self.name!r}, {self.version!r})"
-
-    @property
-    def key(self) -> dict[str, str]:
-        return {"name": self.name, "version": self.version}
-
-    async def save(self) -> ActivityType:
-        """Register the type. :class:`AlreadyExistsError` if this name and version exist."""
-        params: dict[str, Any] = {"domain": self.domain.name, **self.key}
-        for attribute, swf_name in self._TIMEOUTS:
-            params[swf_name] = seconds_to_swf(getattr(self, attribute), attribute)
-        _put(params, "defaultTaskList", _task_list(self.task_list))
-        _put(params, "description", self.description)
-        _put(params, "defaultTaskPriority", None if self.task_priority is None else str(self.task_priority))
-        await connection_of(self).call("RegisterActivityType", params)
-        return self
-
-    async def upstream(self) -> ActivityType:
-        answer = await connection_of(self).call(
-            "DescribeActivityType", {"domain": self.domain.name, "activityType": self.key}
-        )
-        info, config = answer["typeInfo"], answer.get("configuration", {})
-        priority = config.get("defaultTaskPriority")
-        timeouts = {
-            attribute: seconds_from_swf(config.get(swf_name)) for attribute, swf_name in self._TIMEOUTS
+    def _configuration(self) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            swf_name: seconds_to_swf(getattr(self, attribute), attribute) for attribute, swf_name in TIMEOUTS
         }
-        return ActivityType(
-            self.domain,
-            info["activityType"]["name"],
-            info["activityType"]["version"],
-            status=info.get("status", REGISTERED),
-            description=info.get("description"),
-            task_list=(config.get("defaultTaskList") or {}).get("name"),
-            task_priority=int(priority) if priority is not None else None,
-            connection=self.connection,
+        put(params, "defaultTaskList", task_list_param(self.task_list))
+        put(params, "defaultTaskPriority", priority_to_swf(self.task_priority))
+        return params
+
+    @classmethod
+    def _from_configuration(cls, config: Mapping[str, Any]) -> dict[str, Any]:
+        timeouts = {attribute: seconds_from_swf(config.get(swf_name)) for attribute, swf_name in TIMEOUTS}
+        return {
+            "task_list": task_list_name(config.get("defaultTaskList")),
+            "task_priority": priority_from_swf(config.get("defaultTaskPriority")),
             **timeouts,
-        )
-
-
-def _check_priority(value: Any) -> None:
-    # SWF takes priorities from -2147483648 to 2147483647, sent as strings.
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31):
-        raise ValidationError(f"task_priority must be a whole number, got {value!r}", field="task_priority")
-
-
-def _as_timedelta(value: Any, field: str) -> timedelta | None:
-    """Accept whole seconds as an ``int`` too; store a ``timedelta``."""
-    if value is None or isinstance(value, timedelta):
-        if value is not None:
-            seconds_to_swf(value, field)  # validates: whole, non-negative
-        return value
-    return timedelta(seconds=int(seconds_to_swf(value, field)))
+        }

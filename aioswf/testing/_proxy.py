@@ -94,8 +94,8 @@ class SWFProxy:
 
     The attributes are plain state, read and set by the test between calls: ``requests`` (every
     SWF request received, as ``(operation, request_json)``), ``forwarded`` (a counter of the
-    requests sent upstream), ``held_polls`` and ``abandoned_polls`` (holds that ran out, and
-    holds ended early because the client gave up).
+    requests sent upstream), ``answers`` (operations answered here), ``held_polls`` and
+    ``abandoned_polls`` (holds that ran out, and holds ended early because the client gave up).
     """
 
     def __init__(self, upstream_url: str, *, page_size: int | None = None, host: str = "127.0.0.1") -> None:
@@ -106,6 +106,10 @@ class SWFProxy:
         self.hold_empty_polls: float = 0.0
         #: Whether RecordActivityTaskHeartbeat answers say ``cancelRequested: true``.
         self.cancel_requested = False
+        #: Answers given for these operations instead of forwarding them, for what the endpoint
+        #: behind lacks (moto answers CountOpenWorkflowExecutions with HTTP 500): the request
+        #: aioswf sends is still recorded, and the answer parsed by botocore as SWF's would be.
+        self.answers: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.forwarded: Counter[str] = Counter()
         self.held_polls = 0
@@ -244,6 +248,8 @@ class SWFProxy:
                 # Never sent: aiohttp sees the closed transport and drops this quietly.
                 return web.Response(status=500)
             await anyio.sleep(action.seconds)
+        if operation in self.answers:
+            return _json_response(self.answers[operation])
 
         key = PAGED_LISTS.get(operation)
         token = params.get("nextPageToken")
