@@ -11,6 +11,7 @@ import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
 from aioswf.decisions import CompleteWorkflowExecution, Decision, ScheduleActivityTask
 from aioswf.events import ActivityTaskCompleted, ActivityTaskScheduled, WorkflowExecutionSignaled
+from aioswf.models import Domain
 from aioswf.testing import MotoServer, MotoSettings, SWFProxy
 
 from .conftest import NO_RETRIES
@@ -152,3 +153,32 @@ async def test_heartbeat_faults_are_retried_never_fatal(
     assert proxy.count("RecordActivityTaskHeartbeat") >= 2
     assert worker.statistics().heartbeats_sent == proxy.count("RecordActivityTaskHeartbeat") - 1
     assert [e.result for e in events_of(await execution.history(), ActivityTaskCompleted)] == ["survived"]
+
+
+async def test_instant_empty_polls_do_not_spin(
+    connection: aioswf.Connection, via_proxy: aioswf.Connection, proxy: SWFProxy, domain_name: str
+) -> None:
+    # A misconfigured endpoint that answers every poll at once, empty: the proxy plays it.
+    await Domain(domain_name, connection=connection).save()
+    proxy.answers["PollForActivityTask"] = {"startedEventId": 0}
+    worker = ActivityWorker(Domain(domain_name, connection=via_proxy), ACTIVITIES)
+    async with worker:
+        await anyio.sleep(1.5)
+    # One poll per second at most, where a hot loop would have sent hundreds.
+    assert 1 <= proxy.count("PollForActivityTask") <= 3
+    assert worker.statistics().empty_polls == proxy.count("PollForActivityTask")
+
+
+async def test_limit_exceeded_backs_off_for_seconds(
+    connection: aioswf.Connection, via_proxy: aioswf.Connection, proxy: SWFProxy, domain_name: str
+) -> None:
+    # SWF allows 1,000 pollers per task list and answers the next with LimitExceededFault.
+    await Domain(domain_name, connection=connection).save()
+    proxy.fail_next("PollForActivityTask", code="LimitExceededFault", message="too many pollers")
+    worker = ActivityWorker(Domain(domain_name, connection=via_proxy), ACTIVITIES)
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            await group.start(worker.run)
+            await anyio.sleep(1.5)
+            assert proxy.count("PollForActivityTask") == 1  # still backing off (10-20 s)
+            worker.stop(immediate=True)
