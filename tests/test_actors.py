@@ -434,3 +434,30 @@ async def test_two_workers_answering_one_token(connection: aioswf.Connection, do
     await first.complete(task.token, "first")
     with pytest.raises(aioswf.exceptions.TaskGoneError):
         await second.complete(task.token, "second")
+
+
+async def test_log_records_name_the_workflow_and_activity_never_the_token(
+    connection: aioswf.Connection, domain_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await start_with_activities(workflow, activity, ["boom"])
+    tokens: list[str] = []
+
+    async def boom(task: ActivityTask) -> str:
+        tokens.append(task.token)
+        raise RuntimeError("boom")
+
+    caplog.set_level("DEBUG", logger="aioswf")
+    async with ActivityWorker(domain, ACTIVITIES, {activity: boom}):
+        await wait_for(lambda: _failed(execution))
+    [record] = [r for r in caplog.records if r.getMessage().startswith("activity a0 failed")]
+    assert (record.__dict__["workflow_id"], record.__dict__["run_id"], record.__dict__["activity_id"]) == (
+        "w",
+        execution.run_id,
+        "a0",
+    )
+    assert tokens and not any(tokens[0] in r.getMessage() for r in caplog.records)
+
+
+async def _failed(execution: WorkflowExecution) -> bool:
+    return bool(events_of(await execution.history(), ActivityTaskFailed))

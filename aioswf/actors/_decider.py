@@ -134,7 +134,11 @@ class Decider(Actor):
                     decisions = await self.decide(task)
                 if decisions is None:  # cut off by a graceful stop's deadline
                     self._tasks_failed += 1
-                    log.warning("stopped while deciding workflow %s; SWF will retry", execution.workflow_id)
+                    log.warning(
+                        "stopped while deciding workflow %s; SWF will retry",
+                        execution.workflow_id,
+                        extra={"workflow_id": execution.workflow_id, "run_id": execution.run_id},
+                    )
                     return
             except Exception:
                 self._tasks_failed += 1

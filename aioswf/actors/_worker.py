@@ -307,7 +307,11 @@ class ActivityWorker(Actor):
                 # so a retry after a tenth of the interval still lands inside it.
                 delay = max(MIN_HEARTBEAT_INTERVAL / 2, interval * HEARTBEAT_RETRY_FRACTION)
                 log.warning(
-                    "heartbeat of activity %s failed (%s); retrying in %.1f s", task.activity_id, err, delay
+                    "heartbeat of activity %s failed (%s); retrying in %.1f s",
+                    task.activity_id,
+                    err,
+                    delay,
+                    extra=_extra(task),
                 )
                 sent = -1
                 continue
