@@ -461,3 +461,15 @@ async def test_log_records_name_the_workflow_and_activity_never_the_token(
 
 async def _failed(execution: WorkflowExecution) -> bool:
     return bool(events_of(await execution.history(), ActivityTaskFailed))
+
+
+async def test_a_stop_before_run_is_kept_and_the_actor_can_run_again(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
+    domain = await Domain(domain_name, connection=connection).save()
+    worker = ActivityWorker(domain, ACTIVITIES)
+    worker.stop()
+    with anyio.fail_after(5):
+        await worker.run()  # returns at once: no poll is sent
+    assert worker.statistics().empty_polls == 0
+    assert connection.statistics().calls.get("PollForActivityTask", 0) == 0

@@ -2,6 +2,7 @@
 
 from ._actor import Actor, ActorStatistics
 from ._decider import Decider, DecisionHandler
+from ._group import ActorGroup
 from ._tasks import ActivityTask, DecisionTask, heartbeat
 from ._worker import ActivityFunction, ActivityWorker
 
@@ -10,6 +11,7 @@ __all__ = [
     "ActivityTask",
     "ActivityWorker",
     "Actor",
+    "ActorGroup",
     "ActorStatistics",
     "Decider",
     "DecisionHandler",

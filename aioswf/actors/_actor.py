@@ -156,7 +156,8 @@ class Actor:
         """
         if self._running:
             raise RuntimeError(f"{self!r} is running already")
-        self._running, self._stopping, self._deadline = True, False, math.inf
+        # A stop() that came before run() holds: the pollers then end at once.
+        self._running = True
         try:
             await self._check_domain()
             try:
@@ -168,7 +169,8 @@ class Actor:
             except BaseExceptionGroup as group_error:
                 raise _single(group_error) from None
         finally:
-            self._running, self._scope = False, None
+            # Ready to run again: a new run() starts with no stop pending and no deadline.
+            self._running, self._scope, self._stopping, self._deadline = False, None, False, math.inf
             stopped, self._stopped = self._stopped, None
             if stopped is not None:
                 stopped.set()
