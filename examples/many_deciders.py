@@ -63,7 +63,7 @@ WORKFLOW = ("ManyDeciders", "1")
 ACTIVITY = ("Square", "1")
 ACTIVITY_TASK_LIST = "many-deciders-activities"
 #: moto hands one task to two pollers now and then when more than about four poll one task list
-#: at once (see /work/shared/moto-swf.md); the workers share theirs, so keep them few.
+#: at once (moto can hand one task to two concurrent pollers); the workers share theirs, so keep them few.
 MAX_WORKERS = 4
 
 
