@@ -62,8 +62,8 @@ DOMAIN = "aioswf-examples"
 WORKFLOW = ("ManyDeciders", "1")
 ACTIVITY = ("Square", "1")
 ACTIVITY_TASK_LIST = "many-deciders-activities"
-#: moto hands one task to two pollers now and then when more than about four poll one task list
-#: at once (moto can hand one task to two concurrent pollers); the workers share theirs, so keep them few.
+#: moto now and then hands one task to two pollers when more than about four poll one task list
+#: at once; the workers share theirs, so keep them few.
 MAX_WORKERS = 4
 
 
