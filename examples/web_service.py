@@ -167,7 +167,7 @@ def execution_of(request: web.Request) -> WorkflowExecution:
 async def start_workflow(request: web.Request) -> web.Response:
     try:
         body = await request.json() if request.can_read_body else {}
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):
         return error(400, "the body is not JSON")
     text = body.get("text", "") if isinstance(body, dict) else None
     if not isinstance(text, str) or len(text) > MAX_TEXT:

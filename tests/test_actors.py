@@ -356,7 +356,8 @@ async def test_bad_results_and_heartbeats_fail_the_activity_not_the_worker(
     history = await execution.history()
     reasons = sorted(str(e.reason) for e in events_of(history, ActivityTaskFailed))
     assert reasons == [
-        "TypeError: Object of type object is not JSON serializable",
+        "TypeError: JSONConverter cannot encode a builtins.object; give it dicts, lists, str, int, "
+        "float, bool, None, dataclasses, datetimes or timedeltas",
         "ValidationError: details is 3000 characters long; SWF allows at most 2048",
         "ValidationError: result is 40000 characters long; SWF allows at most 32768",
     ]

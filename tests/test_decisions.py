@@ -754,3 +754,37 @@ async def test_decisions_answer_a_decision_task_on_moto(
     [completed] = events_of(history, "WorkflowExecutionCompleted")
     assert completed == {"result": "all done", "decisionTaskCompletedEventId": second_completed}
     assert connection.statistics().calls["RespondDecisionTaskCompleted"] == 2
+
+
+def test_a_dict_decision_is_held_to_the_same_rules_as_an_object() -> None:
+    """Found by a user trial: a dict passed checks its Decision twin would fail."""
+    cases = [
+        (
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"bogus": 5},
+            },
+            "bogus",
+        ),
+        (
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"result": 5},
+            },
+            "result",
+        ),
+        (
+            {
+                "decisionType": "StartTimer",
+                "startTimerDecisionAttributes": {"timerId": "a:b", "startToFireTimeout": "1"},
+            },
+            "':'",
+        ),
+    ]
+    for decision, named in cases:
+        with pytest.raises(ValidationError, match=named):
+            check_decisions([decision])
+    with pytest.raises(ValidationError, match="a decision is a dict"):
+        from_swf("x")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="needs startToFireTimeout, timerId"):
+        from_swf({"decisionType": "StartTimer"})

@@ -296,3 +296,13 @@ async def test_the_issue_quickstart_runs_as_written(default_connection_to: MotoS
     async for execution in WorkflowExecutionQuerySet(d).filter(status=OPEN):
         seen.append((execution.workflow_id, execution.status, execution.workflow_type))
     assert seen == [("job-1", OPEN, WorkflowType(d, "TestType2", "1.0"))]
+
+
+async def test_start_execution_applies_swfs_id_rules(connection: aioswf.Connection, domain_name: str) -> None:
+    """Found by a user trial: moto takes 'a:b' as a workflow id; SWF refuses it."""
+    domain = await Domain(domain_name, connection=connection).save()
+    workflow = await WorkflowType(domain, "wf", "1", task_list="decide").save()
+    for bad in ("a:b", "a/b", "a|b", "tab\there", "arn"):
+        with pytest.raises(ValidationError, match="workflow_id"):
+            await workflow.start_execution(bad)
+    assert "StartWorkflowExecution" not in connection.statistics().calls

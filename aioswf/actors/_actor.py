@@ -341,13 +341,13 @@ async def send_answer(send: Callable[[], Awaitable[None]], what: str, extra: Map
                 return False
             except RETRYABLE as err:
                 if attempt == ANSWER_ATTEMPTS:
-                    log.error("%s was not sent after %d attempts: %s", what, attempt, err, extra=extra)
+                    log.error("%s: not sent after %d attempts: %s", what, attempt, err, extra=extra)
                     return False
                 delay = random.uniform(0.5, 1.0) * min(BACKOFF_CAP, ANSWER_BACKOFF_BASE * 2**attempt)
                 log.warning("%s failed (%s); retrying in %.1f s", what, err, delay, extra=extra)
                 await anyio.sleep(delay)
             except AioswfError as err:
-                log.error("%s was not sent: %s", what, err, extra=extra)
+                log.error("%s: not sent: %s", what, err, extra=extra)
                 return False
     return False
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import math
 import traceback
@@ -17,6 +16,7 @@ from anyio.abc import TaskGroup
 from .._connection import Connection
 from ..exceptions import AioswfError, TaskGoneError, ValidationError
 from ..models import ActivityType, Domain
+from ..payloads import DEFAULT_CONVERTER, PayloadConverter
 from ._actor import DEFAULT_GRACE_PERIOD, Actor, send_answer
 from ._tasks import ActivityTask, _current
 
@@ -85,6 +85,7 @@ class ActivityWorker(Actor):
         max_concurrent: int = 10,
         heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
         grace_period: float | None = DEFAULT_GRACE_PERIOD,
+        converter: PayloadConverter = DEFAULT_CONVERTER,
     ) -> None:
         super().__init__(
             domain,
@@ -115,6 +116,8 @@ class ActivityWorker(Actor):
             )
         self.max_concurrent = max_concurrent
         self.heartbeat_interval = float(heartbeat_interval)
+        #: Encodes results that are not a str (a str is sent as it is).
+        self.converter = converter
         self._activities: dict[tuple[str, str | None], ActivityFunction] = {}
         # Heartbeat timeouts by (name, version): from ActivityType keys, else asked of SWF once.
         self._heartbeat_timeouts: dict[tuple[str, str], float | None] = {}
@@ -253,7 +256,7 @@ class ActivityWorker(Actor):
         encoded: str | None = None
         if error is None and not (outcome.gone or outcome.cancel_requested):
             try:
-                encoded = _encode(result)
+                encoded = _encode(result, self.converter)
             except (TypeError, ValueError, ValidationError) as err:
                 error = err  # a result SWF cannot take fails the activity, visibly
         if outcome.gone:
@@ -336,13 +339,14 @@ async def _call(function: ActivityFunction, task: ActivityTask, threads: anyio.C
         _current.reset(token)
 
 
-def _encode(result: Any) -> str | None:
-    """An activity's result as SWF's string: a str as it is, None as none, anything else as JSON."""
+def _encode(result: Any, converter: PayloadConverter) -> str | None:
+    """An activity's result as SWF's string: a str as it is, None as none, anything else encoded
+    by the worker's converter (JSON by default: dataclasses, datetimes, ...; never NaN)."""
     if result is None:
         return None
-    text = (
-        result if isinstance(result, str) else json.dumps(result, separators=(",", ":"), ensure_ascii=False)
-    )
+    text = result if isinstance(result, str) else converter.encode(result)
+    if text is None:
+        return None
     if len(text) > DETAILS_LIMIT:
         raise ValidationError.too_long("result", len(text), DETAILS_LIMIT)
     return text

@@ -165,6 +165,12 @@ def _checked_mapping(decision: Mapping[str, Any], path: str) -> dict[str, Any]:
     check = _length_check()
     if check is not None:
         check(decision, path)
+    # Then every rule the Decision classes check (types, unknown attributes, SWF's naming rules),
+    # so a dictionary is held to exactly what the same decision made as an object would be.
+    try:
+        from_swf(decision)
+    except ValidationError as err:
+        raise ValidationError(f"{path}: {err}", field=f"{path}.{err.field}" if err.field else path) from None
     return dict(decision)
 
 
@@ -195,6 +201,8 @@ def from_swf(decision: Mapping[str, Any]) -> Decision:
     The result is validated like any decision; an unknown ``decisionType`` or attribute raises
     :class:`~aioswf.exceptions.ValidationError`.
     """
+    if not isinstance(decision, Mapping):
+        raise ValidationError(f"a decision is a dict in SWF's shape, got {type(decision).__name__}")
     kind = decision.get("decisionType")
     cls = _CLASSES.get(kind) if isinstance(kind, str) else None
     if cls is None:
@@ -209,6 +217,9 @@ def from_swf(decision: Mapping[str, Any]) -> Decision:
         if name not in members:
             raise ValidationError(f"{name!r} is not an attribute of a {kind} decision", field=name)
         arguments[snake_path(name)] = _argument(name, value)
+    missing = sorted(set(attributes_shape(cls.decision_type).required_members) - set(decision.get(key) or {}))
+    if missing:
+        raise ValidationError(f"a {kind} decision needs {', '.join(missing)}", field=missing[0])
     return cls(**arguments)
 
 

@@ -132,6 +132,9 @@ class WorkflowType(RegisteredType):
         from ._execution import WorkflowExecution
 
         check_name(workflow_id, "workflow_id")
+        from ..decisions._base import identifier  # decisions import the models: import it here
+
+        identifier(workflow_id, "workflow_id")  # SWF's rules: no ':', '/', '|', control characters
         if input is not None and not isinstance(input, str):
             raise ValidationError(
                 f"input must be a str (see aioswf.payloads to encode values), got {type(input).__name__}",
