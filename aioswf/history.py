@@ -87,7 +87,22 @@ class History(Sequence[Event]):
 
     def __init__(self, events: Iterable[Event] = (), *, previous_started_event_id: int = 0) -> None:
         ordered = tuple(events)
+        for event in ordered:
+            if not isinstance(event, Event):
+                raise TypeError(
+                    f"History takes aioswf.events objects, got {type(event).__name__}; "
+                    "for SWF's event dictionaries use History.from_swf(events)"
+                )
+        if isinstance(previous_started_event_id, bool) or not (
+            isinstance(previous_started_event_id, int) and previous_started_event_id >= 0
+        ):
+            raise ValueError(
+                f"previous_started_event_id must be an event id or 0, got {previous_started_event_id!r}"
+            )
         ids = list(map(_event_id, ordered))
+        if len(set(ids)) != len(ids):
+            duplicated = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"a history holds each event id once; these come twice: {duplicated[:10]}")
         if ids != sorted(ids):  # fetched with reverseOrder, or pages out of order
             ordered = tuple(sorted(ordered, key=_event_id))
         self._events = ordered
@@ -103,6 +118,11 @@ class History(Sequence[Event]):
         ``previous_started_event_id`` is the decision task's ``previousStartedEventId``; ``None``
         (moto leaves the key out of a run's first decision task) counts as 0.
         """
+        if isinstance(raw_events, Mapping | str | bytes):
+            raise TypeError(
+                "History.from_swf takes the list of events (an answer's 'events'), "
+                f"not a {type(raw_events).__name__}"
+            )
         return cls(parse_events(raw_events), previous_started_event_id=previous_started_event_id or 0)
 
     @property
@@ -169,6 +189,8 @@ class History(Sequence[Event]):
 
     def latest(self, n: int) -> History:
         """The latest ``n`` events, oldest first."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"latest() takes a count of events, 0 or more, got {n!r}")
         return self._derive(self._events[-n:] if n > 0 else ())
 
     @property
@@ -186,7 +208,7 @@ class History(Sequence[Event]):
         for event in events:
             if event.event_id == event_id:
                 return event
-        raise KeyError(event_id)
+        raise KeyError(f"no event with id {event_id} in this history of {len(events)} events")
 
     def filter(
         self,

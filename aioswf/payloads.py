@@ -95,7 +95,12 @@ class JSONConverter:
             return None
         if not isinstance(text, str):
             raise TypeError(f"JSONConverter decodes a str, got {type(text).__name__}")
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    # json.loads takes NaN and Infinity, which are not JSON and which encode() refuses.
+    raise ValidationError(f"the payload holds {name}, which is not JSON")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -225,3 +225,23 @@ async def test_a_real_history_from_moto_compiles(connection: aioswf.Connection, 
     assert state.decision_tasks.completed == 2
     assert state.failed_decisions == () and state.unknown_events == ()
     assert dict(state.children) == {} and dict(state.lambda_functions) == {}
+
+
+def test_history_refuses_what_no_history_holds() -> None:
+    """Found by a user trial: these were accepted, or failed deep inside."""
+    from aioswf.testing import HistoryBuilder
+
+    events = HistoryBuilder().start(input="x").decision_task().events
+    history = History.from_swf(events)
+    with pytest.raises(TypeError, match=r"History\.from_swf"):
+        History(events)  # type: ignore[arg-type]  # raw dicts, not events
+    with pytest.raises(TypeError, match="the list of events"):
+        History.from_swf({"events": events})  # type: ignore[dict-item]  # the whole answer
+    with pytest.raises(ValueError, match="each event id once"):
+        History([*history, history.first])
+    with pytest.raises(ValueError, match="previous_started_event_id"):
+        History(history, previous_started_event_id=-1)
+    with pytest.raises(ValueError, match="latest"):
+        history.latest(-1)
+    with pytest.raises(KeyError, match="no event with id 99"):
+        history.by_id(99)

@@ -201,3 +201,9 @@ def test_the_protocol_and_the_default() -> None:
         "PayloadConverter",
         "RawConverter",
     ]
+
+
+def test_json_decode_refuses_what_encode_refuses() -> None:
+    for text in ("NaN", "[Infinity]", '{"a": -Infinity}'):
+        with pytest.raises(ValidationError, match="not JSON"):
+            JSONConverter().decode(text)
