@@ -93,7 +93,9 @@ class ActorGroup:
         return tuple(self._actors)
 
     def add(self, actor: Actor) -> None:
-        """Add an actor. In a running group it starts at once (without waiting for its polls)."""
+        """Add an actor. In a running group it starts at once (without waiting for its polls); in a
+        group that is not running (not yet, or no longer: groups can run again) it starts with the
+        group's next run."""
         if not isinstance(actor, Actor):
             raise ValidationError(f"an ActorGroup runs actors, got {actor!r}", field="actors")
         if any(actor is known for known in self._actors):
