@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ import pytest
 
 import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
+from aioswf.decisions import CompleteWorkflowExecution, Decision
 from aioswf.events import (
     ActivityTaskCompleted,
     ActivityTaskFailed,
@@ -474,3 +475,16 @@ async def test_a_stop_before_run_is_kept_and_the_actor_can_run_again(
         await worker.run()  # returns at once: no poll is sent
     assert worker.statistics().empty_polls == 0
     assert connection.statistics().calls.get("PollForActivityTask", 0) == 0
+
+
+async def test_a_handler_may_yield_its_decisions(connection: aioswf.Connection, domain_name: str) -> None:
+    domain, workflow, _ = await setup_types(connection, domain_name)
+    await workflow.start_execution("generated")
+
+    def handler(task: DecisionTask) -> Iterator[Decision]:
+        yield CompleteWorkflowExecution(result="from a generator")
+
+    decider = Decider(domain, DECISIONS, handler)  # type: ignore[arg-type]
+    task = await decider.poll()
+    assert task is not None
+    assert await decider.decide(task) == [CompleteWorkflowExecution(result="from a generator")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -117,7 +117,7 @@ class Decider(Actor):
                 result = await result
         if result is None:
             return []
-        if isinstance(result, str | bytes | Mapping) or not isinstance(result, Sequence):
+        if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
             raise ValidationError(
                 f"a decision handler returns a list of decisions, got {type(result).__name__}",
                 field="decisions",
