@@ -237,12 +237,7 @@ class Actor:
         try:
             await group.start(self.run)
         except BaseException as err:
-            try:
-                await group.__aexit__(type(err), err, err.__traceback__)
-            except BaseExceptionGroup as group_error:
-                error = _single(group_error)
-                if error is not err:
-                    raise error from None
+            await close_failed_group(group, err)
             raise
         self._owned_group = group
         return self
@@ -350,6 +345,20 @@ async def send_answer(send: Callable[[], Awaitable[None]], what: str, extra: Map
                 log.error("%s: not sent: %s", what, err, extra=extra)
                 return False
     return False
+
+
+async def close_failed_group(group: TaskGroup, err: BaseException) -> None:
+    """Exit a task group entered by hand whose start failed with ``err``.
+
+    Returns when the group ends with ``err`` alone (the caller re-raises it); raises any other
+    error the group's tasks ended with, unwrapped from its ExceptionGroup.
+    """
+    try:
+        await group.__aexit__(type(err), err, err.__traceback__)
+    except BaseExceptionGroup as group_error:
+        error = _single(group_error)
+        if error is not err:
+            raise error from None
 
 
 def _single(group: BaseExceptionGroup) -> BaseException:

@@ -28,7 +28,7 @@ import anyio
 from anyio.abc import TaskGroup, TaskStatus
 
 from ..exceptions import ValidationError
-from ._actor import _DEFAULT, Actor, ActorStatistics, _Default, _single
+from ._actor import _DEFAULT, Actor, ActorStatistics, _Default, _single, close_failed_group
 
 __all__ = ["ActorGroup"]
 
@@ -250,12 +250,7 @@ class ActorGroup:
             await group.start(self._run_owned, owned)
         except BaseException as err:
             self._owned = None
-            try:
-                await group.__aexit__(type(err), err, err.__traceback__)
-            except BaseExceptionGroup as group_error:
-                error = _single(group_error)
-                if error is not err:
-                    raise error from None
+            await close_failed_group(group, err)
             raise
         return self
 
