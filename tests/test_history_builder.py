@@ -559,3 +559,14 @@ def test_exported_from_aioswf_testing() -> None:
     assert "HistoryBuilder" in aioswf.testing.__all__
     assert aioswf.testing.HistoryBuilder is _history.HistoryBuilder
     assert list(aioswf.testing.__all__) == sorted(aioswf.testing.__all__, key=lambda n: (not n.isupper(), n))
+
+
+def test_the_clock_only_moves_forward() -> None:
+    builder = HistoryBuilder().start()
+    with pytest.raises(ValueError, match="only moves forward"):
+        builder.advance(-5)
+    with pytest.raises(ValueError, match="only moves forward"):
+        builder.advance(timedelta(seconds=-1))
+    builder.advance(0).advance(timedelta(minutes=1)).decision_task()
+    stamps = [event["eventTimestamp"] for event in builder.events]
+    assert stamps == sorted(stamps) and stamps[-1] - stamps[0] >= timedelta(minutes=1)

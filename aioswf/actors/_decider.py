@@ -33,9 +33,11 @@ class Decider(Actor):
     """Polls ``task_list`` of ``domain`` for decision tasks.
 
     Give it a ``handler`` (async, or sync to run in a worker thread) that returns the decisions
-    for a task, or override :meth:`decide`. An exception in it is logged with the workflow id and
-    the task is left to SWF's decision-task timeout, after which SWF schedules a new one; the loop
-    goes on. Without a handler a decider still serves :meth:`poll` and :meth:`complete`.
+    for a task (a list or any iterable of them; ``[]`` or ``None`` for "nothing to decide now",
+    which answers the task with no decisions), or override :meth:`decide`. An exception in it
+    is logged with the workflow id and the task is left to SWF's decision-task timeout, after
+    which SWF schedules a new one; the loop goes on. Without a handler a decider still serves
+    :meth:`poll` and :meth:`complete`.
     """
 
     _operation = "PollForDecisionTask"

@@ -81,8 +81,11 @@ class _TaskHistory:
     # --- the clock and raw events --------------------------------------------------------------
 
     def advance(self, by: timedelta | int) -> Self:
-        """Move the clock ``by`` (a timedelta or seconds) before the next event."""
-        self._now += by if isinstance(by, timedelta) else timedelta(seconds=by)
+        """Move the clock ``by`` (a timedelta or seconds, never backwards) before the next event."""
+        step = by if isinstance(by, timedelta) else timedelta(seconds=by)
+        if step < timedelta(0):
+            raise ValueError(f"a history's clock only moves forward; advance() got {by!r}")
+        self._now += step
         return self
 
     def add_event(self, event_type: str, attributes: dict[str, Any] | None = None) -> Self:
