@@ -323,6 +323,28 @@ async def test_hold_empty_polls_holds_an_empty_answer(
     assert (proxy.held_polls, proxy.abandoned_polls, proxy.holding) == (1, 0, 0)
 
 
+async def test_empty_polls_are_counted_and_answered_polls_are_held_too(
+    proxy: SWFProxy, via_proxy: aioswf.Connection, connection: aioswf.Connection, domain_name: str
+) -> None:
+    await register_workflow(connection, domain_name)
+    await connection.call(
+        "StartWorkflowExecution",
+        {"domain": domain_name, "workflowId": "w", "workflowType": {"name": "wf", "version": "1"}},
+    )
+    poll = {"domain": domain_name, "taskList": TASK_LIST}
+    assert (await via_proxy.call("PollForDecisionTask", poll))["taskToken"]
+    assert proxy.empty_polls == 0  # a poll that brought a task is not empty
+    # A poll answered by the proxy itself (nothing reaches moto) is held like SWF's long poll.
+    proxy.answers["PollForActivityTask"] = {"startedEventId": 0}
+    proxy.hold_empty_polls = 0.3
+    began = time.monotonic()
+    idle = {"domain": domain_name, "taskList": {"name": "idle"}}
+    assert await via_proxy.call("PollForActivityTask", idle) == {"startedEventId": 0}
+    assert time.monotonic() - began >= 0.3
+    assert (proxy.empty_polls, proxy.held_polls) == (1, 1)
+    assert proxy.forwarded["PollForActivityTask"] == 0
+
+
 async def test_a_held_poll_ends_when_the_client_gives_up(
     proxy: SWFProxy, via_proxy: aioswf.Connection, connection: aioswf.Connection, domain_name: str
 ) -> None:

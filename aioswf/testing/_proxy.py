@@ -94,8 +94,10 @@ class SWFProxy:
 
     The attributes are plain state, read and set by the test between calls: ``requests`` (every
     SWF request received, as ``(operation, request_json)``), ``forwarded`` (a counter of the
-    requests sent upstream), ``answers`` (operations answered here), ``held_polls`` and
-    ``abandoned_polls`` (holds that ran out, and holds ended early because the client gave up).
+    requests sent upstream), ``answers`` (operations answered here, polls too: an empty poll
+    answer given here is held like an upstream one), ``empty_polls`` (poll answers without a
+    task, sent back), ``held_polls`` and ``abandoned_polls`` (holds that ran out, and holds ended
+    early because the client gave up).
     """
 
     def __init__(self, upstream_url: str, *, page_size: int | None = None, host: str = "127.0.0.1") -> None:
@@ -113,6 +115,7 @@ class SWFProxy:
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.forwarded: Counter[str] = Counter()
         self.held_polls = 0
+        self.empty_polls = 0
         self.abandoned_polls = 0
         self._holding = 0
         self._actions: dict[str, deque[_Action]] = {}
@@ -249,7 +252,10 @@ class SWFProxy:
                 return web.Response(status=500)
             await anyio.sleep(action.seconds)
         if operation in self.answers:
-            return _json_response(self.answers[operation])
+            answer = self.answers[operation]
+            if operation in POLL_OPERATIONS:
+                await self._count_poll(answer)
+            return _json_response(answer)
 
         key = PAGED_LISTS.get(operation)
         token = params.get("nextPageToken")
@@ -262,13 +268,13 @@ class SWFProxy:
         upstream = await self._forward(request, body, operation)
         if upstream["status"] != 200 or not (
             paging
-            or (operation in POLL_OPERATIONS and self.hold_empty_polls > 0)
+            or operation in POLL_OPERATIONS
             or (operation == "RecordActivityTaskHeartbeat" and self.cancel_requested)
         ):
             return web.Response(**upstream)
         answer = _json_object(upstream["body"])
-        if operation in POLL_OPERATIONS and not answer.get("taskToken") and self.hold_empty_polls > 0:
-            await self._hold(self.hold_empty_polls)
+        if operation in POLL_OPERATIONS:
+            await self._count_poll(answer)
         if operation == "RecordActivityTaskHeartbeat" and self.cancel_requested:
             answer["cancelRequested"] = True
         if key is not None and isinstance(answer.get(key), list):
@@ -292,6 +298,14 @@ class SWFProxy:
             # What an HTTP proxy answers when its upstream fails; botocore makes it a 5xx error.
             text = f"SWFProxy: upstream {self.upstream_url} failed: {err!r}"
             return _Answer(status=502, headers={"Content-Type": "text/plain"}, body=text.encode())
+
+    async def _count_poll(self, answer: Mapping[str, Any]) -> None:
+        """Count a poll answer without a task, and hold it first if the test asked for that."""
+        if answer.get("taskToken"):
+            return
+        if self.hold_empty_polls > 0:
+            await self._hold(self.hold_empty_polls)
+        self.empty_polls += 1
 
     async def _hold(self, seconds: float) -> None:
         self._holding += 1
