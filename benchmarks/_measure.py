@@ -129,7 +129,7 @@ def format_table(figures: Sequence[Figure]) -> str:
                 f"| {_number(row.maximum)} | {figure.unit} | {shown} |"
             )
     notes = [f"- **{figure.number}**: {note}" for figure in figures for note in figure.notes]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def resident_bytes(pid: int | None = None) -> int:

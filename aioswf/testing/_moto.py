@@ -83,6 +83,13 @@ class MotoServer:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def pid(self) -> int:
+        """The server process's id (to read its CPU time, say)."""
+        if self._process is None:
+            raise MotoServerError("the moto server is not running")
+        return self._process.pid
+
+    @property
     def settings(self) -> MotoSettings:
         """``endpoint_url``, dummy credentials and a region: everything a connection needs."""
         return MotoSettings(
