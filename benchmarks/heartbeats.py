@@ -25,7 +25,7 @@ import aioswf
 from aioswf.actors import ActivityTask, ActivityWorker, Decider, DecisionTask
 from aioswf.decisions import CompleteWorkflowExecution, Decision, FailWorkflowExecution, ScheduleActivityTask
 from aioswf.models import ActivityType, Domain, WorkflowType
-from aioswf.testing import MotoServer, SWFProxy
+from aioswf.testing import MotoServer, MotoSettings, SWFProxy
 
 from ._measure import Figure, Options, Row, format_table
 
@@ -37,10 +37,16 @@ HEARTBEAT_FRACTION = 0.8
 MOTO_QUEUE_ALLOWANCE = 2
 
 
+def _through(proxy: SWFProxy, settings: MotoSettings) -> MotoSettings:
+    """moto's settings with every call sent through the proxy, which counts them."""
+    settings["endpoint_url"] = proxy.url
+    return settings
+
+
 async def measure(moto: MotoServer, activities: int, duration: float, timeout: int, every: float) -> Figure:
     async with (
         SWFProxy(moto.url) as proxy,
-        aioswf.Connection(**{**moto.settings, "endpoint_url": proxy.url}) as conn,
+        aioswf.Connection(**_through(proxy, moto.settings)) as conn,
     ):
         domain = await Domain(f"bench-{uuid.uuid4().hex[:8]}", retention_period=1, connection=conn).save()
         long = timedelta(minutes=10)
