@@ -1,5 +1,5 @@
 """Sessions: ``nox -s demo`` runs the main job, ``nox -s tests`` the tests (what CI runs),
-``nox -s examples`` every script in examples/ against moto.
+``nox -s examples`` every script in examples/ against moto, ``nox -s bench`` the benchmarks.
 
 Every session uses the Python that runs nox (3.11 or newer) and installs with constraints.txt,
 so a fresh machine resolves the same versions without pip's long backtracking.
@@ -69,6 +69,13 @@ def examples(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     session.install(*CONSTRAINTS, ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Every benchmark against local servers, side by side; writes benchmarks/RESULTS.md."""
+    session.install(*CONSTRAINTS, ".[moto]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
 
 
 @nox.session

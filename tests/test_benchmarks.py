@@ -1,0 +1,57 @@
+"""Each benchmark starts and prints its figures (the smoke run: the numbers mean nothing).
+
+The measurements themselves run with ``nox -s bench``, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Each benchmark module and the figures it must print.
+FIGURES = {
+    "workflows": ("1", "2a", "2b", "3"),
+    "pollers": ("4a", "4b"),
+    "history": ("5a", "5b"),
+    "heartbeats": ("6",),
+    "calls": ("7a", "7b"),
+}
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_benchmark_starts_and_prints_its_figures(name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--smoke", "--only", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = done.stdout.split("# All figures", 1)[1]
+    table = report[report.index("| # | figure |") :].split("\n\n", 1)[0]  # the profile comes after it
+    printed = re.findall(r"^\| (\w+) \| [^|]+ \|", table, flags=re.MULTILINE)
+    assert [number for number in printed if number != "#"] == list(FIGURES[name])
+    # Every row carries three numbers (min, median, max).
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| #")]
+    assert rows and all(len(re.findall(r"\| -?[\d,.]+ ", row)) >= 3 for row in rows if "---" not in row)
+
+
+def test_the_runner_refuses_an_unknown_benchmark() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--only", "nope"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "no such benchmark: nope" in done.stderr
