@@ -10,6 +10,7 @@ import sys
 import traceback
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 
 import aioswf
 from aioswf import exceptions as exc
+from aioswf._connection import parse_timestamp
 from aioswf.testing import MotoServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -486,3 +488,40 @@ async def test_an_unknown_profile_is_a_configuration_error(moto: MotoServer) -> 
     with pytest.raises(exc.ConfigurationError, match="no such AWS profile"):
         await conn.open()
     await conn.aclose()
+
+
+async def test_timestamps_come_back_as_aware_utc_datetimes(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
+    await register_domain(connection, domain_name)
+    before = datetime.now(UTC).replace(microsecond=0)
+    await connection.call(
+        "RegisterWorkflowType",
+        {
+            "domain": domain_name,
+            "name": "wf",
+            "version": "1",
+            "defaultTaskList": {"name": "main"},
+            "defaultExecutionStartToCloseTimeout": "600",
+            "defaultTaskStartToCloseTimeout": "60",
+            "defaultChildPolicy": "TERMINATE",
+        },
+    )
+    await connection.call(
+        "StartWorkflowExecution",
+        {"domain": domain_name, "workflowId": "w", "workflowType": {"name": "wf", "version": "1"}},
+    )
+    listed = await connection.call(
+        "ListOpenWorkflowExecutions",
+        {"domain": domain_name, "startTimeFilter": {"oldestDate": before - timedelta(hours=1)}},
+    )
+    started = listed["executionInfos"][0]["startTimestamp"]
+    assert started.tzinfo is UTC
+    assert before - timedelta(seconds=1) <= started <= datetime.now(UTC) + timedelta(seconds=1)
+
+
+def test_timestamps_other_than_epoch_numbers_are_left_to_botocore() -> None:
+    iso = parse_timestamp("2026-12-03T19:04:30Z")
+    assert iso == datetime(2026, 12, 3, 19, 4, 30, tzinfo=UTC)
+    assert parse_timestamp(1_700_000_000.25) == datetime(2023, 11, 14, 22, 13, 20, 250000, tzinfo=UTC)
+    assert parse_timestamp(0) == datetime(1970, 1, 1, tzinfo=UTC)
