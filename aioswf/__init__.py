@@ -17,8 +17,7 @@ from ._config import (
 )
 from ._connection import Connection, ConnectionStatistics
 from ._default import close_default_connection, default_connection
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",

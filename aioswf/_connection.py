@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import platform
 import threading
 import time
 from collections import Counter
@@ -23,6 +24,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
+import aiobotocore
+import botocore
 import botocore.utils
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
@@ -34,6 +37,7 @@ from . import _faults, _redaction
 from . import settings as _settings
 from ._config import ConnectionConfig
 from ._limits import check_lengths
+from ._version import __version__
 from .exceptions import AioswfError, ConnectionClosedError, ValidationError
 
 __all__ = ["Connection", "ConnectionStatistics", "shared_session"]
@@ -42,6 +46,14 @@ log = logging.getLogger("aioswf.connection")
 
 #: The operations that long-poll, and so use the poll client.
 POLL_OPERATIONS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
+
+#: What every request says it comes from. A fixed string: botocore otherwise builds the header
+#: anew (twice) for every request, from a dozen sanitized parts, at a tenth of the client's CPU
+#: per call.
+USER_AGENT = (
+    f"aioswf/{__version__} aiobotocore/{aiobotocore.__version__} botocore/{botocore.__version__} "
+    f"Python/{platform.python_version()} {platform.system()}/{platform.release()}"
+)
 
 _sessions: dict[str | None, AioSession] = {}
 _sessions_lock = threading.Lock()
@@ -191,12 +203,14 @@ class Connection:
             "aws_session_token": settings.aws_session_token,
         }
         call_config = AioConfig(
+            user_agent=USER_AGENT,
             read_timeout=config.read_timeout,
             connect_timeout=config.connect_timeout,
             max_pool_connections=config.max_pool_connections,
             retries={"mode": "standard", "total_max_attempts": config.max_attempts},
         )
         poll_config = AioConfig(
+            user_agent=USER_AGENT,
             read_timeout=config.poll_read_timeout,
             connect_timeout=config.connect_timeout,
             max_pool_connections=config.max_poll_connections,

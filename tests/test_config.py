@@ -109,3 +109,21 @@ async def test_clients_follow_a_custom_config(moto: MotoServer) -> None:
         # The clients work with it.
         answer = await conn.call("ListDomains", {"registrationStatus": "REGISTERED"})
         assert answer["domainInfos"] == []
+
+
+async def test_every_request_says_it_comes_from_aioswf(moto: MotoServer) -> None:
+    sent: list[str] = []
+
+    def record(request: Any, **_: Any) -> None:
+        agent = request.headers["User-Agent"]  # bytes once the request is prepared
+        sent.append(agent.decode() if isinstance(agent, bytes) else agent)
+
+    async with moto_connection(moto) as conn:
+        for client in (conn._client, conn._poll_client):
+            client.meta.events.register("before-send.swf", record)
+        await conn.call("ListDomains", {"registrationStatus": "REGISTERED"})
+        await conn.call("RegisterDomain", {"name": "ua", "workflowExecutionRetentionPeriodInDays": "1"})
+        await conn.call("PollForActivityTask", {"domain": "ua", "taskList": {"name": "none"}})
+    # A fixed header, built once (botocore would build it anew for each request).
+    assert len(sent) == 3 and sent[0] == sent[1] == sent[2]
+    assert sent[0].startswith(f"aioswf/{aioswf.__version__} aiobotocore/")
