@@ -204,7 +204,7 @@ def measure_once(moto: MotoServer, hop: Hop | None, name: str, workload: Workloa
 
 def run(options: Options) -> list[Figure]:
     workload = (
-        Workload(workflows=2, warmup=1, in_flight=3, deciders=2, workers=2) if options.smoke else Workload()
+        Workload(workflows=2, warmup=1, in_flight=3, deciders=4, workers=4) if options.smoke else Workload()
     )
     runs: dict[tuple[str, str], list[Measured]] = {}
     with MotoServer() as moto, Hop(moto.url) as hop:
