@@ -4,8 +4,8 @@
 
 Every repetition runs the same :class:`~benchmarks._workload.Workload` once per implementation
 (aioswf twice: with a coroutine decision handler, and with a plain function, which the Decider
-runs in threads) and per path, interleaved so that the machine's drift hits them alike, each on a freshly reset
-moto server (moto slows down as executions pile up):
+runs in threads) and per path, interleaved so that the machine's drift hits them alike, each on
+a freshly reset moto server (moto slows down as executions pile up):
 
 - **direct** against moto, whose server closes the connection after every answer, so every call
   pays a new TCP connection;
