@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n# All figures\n\n{report}")
     if not (options.smoke or arguments.no_write or arguments.only):
         write_results(report)
-        print(f"\nwritten to {RESULTS}")
+        print("\nwritten to benchmarks/RESULTS.md")
     return 0
 
 
