@@ -14,19 +14,17 @@ from __future__ import annotations
 import enum
 import logging
 import platform
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 import aiobotocore
-import botocore
-import botocore.utils
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
@@ -37,6 +35,7 @@ from . import _faults, _redaction
 from . import settings as _settings
 from ._config import ConnectionConfig
 from ._limits import check_lengths
+from ._timestamps import parse_timestamp
 from ._version import __version__
 from .exceptions import AioswfError, ConnectionClosedError, ValidationError
 
@@ -47,13 +46,27 @@ log = logging.getLogger("aioswf.connection")
 #: The operations that long-poll, and so use the poll client.
 POLL_OPERATIONS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
 
-#: What every request says it comes from. A fixed string: botocore otherwise builds the header
-#: anew (twice) for every request, from a dozen sanitized parts, at a tenth of the client's CPU
-#: per call.
+#: What every request says it comes from, before the app id (if one is set) and the session's
+#: ``botocore/<version>``. A fixed string: botocore otherwise builds the header anew (twice) for
+#: every request, from a dozen sanitized parts, at a tenth of the client's CPU per call.
 USER_AGENT = (
-    f"aioswf/{__version__} aiobotocore/{aiobotocore.__version__} botocore/{botocore.__version__} "
+    f"aioswf/{__version__} aiobotocore/{aiobotocore.__version__} "
     f"Python/{platform.python_version()} {platform.system()}/{platform.release()}"
 )
+#: What botocore lets into a User-Agent token (its app id rule: at most 50 characters).
+_UA_TOKEN_UNSAFE = re.compile(r"[^A-Za-z0-9!#$%&'*+\-.^_`|~]")
+
+
+def user_agent(session: AioSession) -> str:
+    """:data:`USER_AGENT`, with ``app/<id>`` when ``AWS_SDK_UA_APP_ID`` or ``sdk_ua_app_id`` is set."""
+    try:
+        app_id = session.get_config_variable("user_agent_appid")
+    except BotoCoreError:
+        return USER_AGENT  # a missing profile, say: creating the client says so, as it should
+    if not app_id:
+        return USER_AGENT
+    return f"{USER_AGENT} app/{_UA_TOKEN_UNSAFE.sub('-', str(app_id))[:50]}"
+
 
 _sessions: dict[str | None, AioSession] = {}
 _sessions_lock = threading.Lock()
@@ -72,22 +85,6 @@ def shared_session(profile: str | None = None) -> AioSession:
             parsers = session.get_component("response_parser_factory")
             parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
         return session
-
-
-def parse_timestamp(value: Any) -> datetime:
-    """A timestamp of an SWF answer: epoch seconds as an aware UTC ``datetime``.
-
-    botocore's own parser gives the same instant in the machine's local zone, which it looks up
-    (dateutil's ``tzlocal``) for every timestamp: that was a sixth of a decision poll's client
-    CPU. Anything but a number (or a number out of range) is left to botocore's parser.
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value, UTC)
-        except (OverflowError, OSError, ValueError):
-            pass
-    parsed: datetime = botocore.utils.parse_timestamp(value)
-    return parsed
 
 
 class _State(enum.Enum):
@@ -202,15 +199,16 @@ class Connection:
             "aws_secret_access_key": settings.aws_secret_access_key,
             "aws_session_token": settings.aws_session_token,
         }
+        agent = user_agent(session)
         call_config = AioConfig(
-            user_agent=USER_AGENT,
+            user_agent=agent,
             read_timeout=config.read_timeout,
             connect_timeout=config.connect_timeout,
             max_pool_connections=config.max_pool_connections,
             retries={"mode": "standard", "total_max_attempts": config.max_attempts},
         )
         poll_config = AioConfig(
-            user_agent=USER_AGENT,
+            user_agent=agent,
             read_timeout=config.poll_read_timeout,
             connect_timeout=config.connect_timeout,
             max_pool_connections=config.max_poll_connections,

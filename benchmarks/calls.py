@@ -403,6 +403,7 @@ _MODULE_BUCKETS: dict[str, str] = {
     "json.decoder": _PARSING,
     "asyncio": _LOOP,
     "selectors": _LOOP,
+    "aioswf._timestamps": _PARSING,  # aioswf's own timestamp parser, which botocore's parser calls
     "aioswf._connection": _SEAM,
     "aioswf._limits": _SEAM,
     "aioswf._faults": _SEAM,

@@ -127,3 +127,13 @@ async def test_every_request_says_it_comes_from_aioswf(moto: MotoServer) -> None
     # A fixed header, built once (botocore would build it anew for each request).
     assert len(sent) == 3 and sent[0] == sent[1] == sent[2]
     assert sent[0].startswith(f"aioswf/{aioswf.__version__} aiobotocore/")
+
+
+async def test_the_user_agent_keeps_an_app_id(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SDK_UA_APP_ID", "billing batch/7")
+    async with moto_connection(moto) as conn:
+        agent = conn._client.meta.config.user_agent
+    # botocore's rule for the token: no space and no slash, each becomes a dash.
+    assert agent.startswith(f"aioswf/{aioswf.__version__} ")
+    assert " app/billing-batch-7" in agent
+    assert agent.count(" botocore/") == 1  # the session's own ``botocore/<version>``, once

@@ -19,7 +19,7 @@ import pytest
 
 import aioswf
 from aioswf import exceptions as exc
-from aioswf._connection import parse_timestamp
+from aioswf._timestamps import parse_timestamp
 from aioswf.testing import MotoServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -522,6 +522,9 @@ async def test_timestamps_come_back_as_aware_utc_datetimes(
 
 def test_timestamps_other_than_epoch_numbers_are_left_to_botocore() -> None:
     iso = parse_timestamp("2026-12-03T19:04:30Z")
-    assert iso == datetime(2026, 12, 3, 19, 4, 30, tzinfo=UTC)
+    assert iso == datetime(2026, 12, 3, 19, 4, 30, tzinfo=UTC) and iso.tzinfo is UTC
+    # Another zone's time is the same instant, given in UTC.
+    other = parse_timestamp("2026-12-03T20:04:30+01:00")
+    assert other == iso and other.tzinfo is UTC
     assert parse_timestamp(1_700_000_000.25) == datetime(2023, 11, 14, 22, 13, 20, 250000, tzinfo=UTC)
     assert parse_timestamp(0) == datetime(1970, 1, 1, tzinfo=UTC)
