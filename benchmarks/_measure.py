@@ -8,10 +8,11 @@ in the same run, hold.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ __all__ = [
     "format_table",
     "process_cpu_seconds",
     "resident_bytes",
+    "whole_number",
 ]
 
 
@@ -37,6 +39,25 @@ class Options:
 
     repeat: int = 3
     smoke: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.repeat, int) or isinstance(self.repeat, bool) or self.repeat < 1:
+            raise ValueError(f"repeat must be a whole number of at least 1, got {self.repeat!r}")
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum``, else a usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
 
 
 @dataclass(frozen=True)

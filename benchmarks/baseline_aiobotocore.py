@@ -14,6 +14,9 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
 
+from aioswf._connection import USER_AGENT
+from aioswf._timestamps import parse_timestamp
+
 from ._workload import (
     ACTIVITY_TASK_LIST,
     DECISION_TASK_LIST,
@@ -29,14 +32,21 @@ from ._workload import (
 __all__ = ["run_workflows"]
 
 
-async def run_workflows(target: Target, workload: Workload) -> RunResult:
+async def run_workflows(target: Target, workload: Workload, *, tuned: bool = False) -> RunResult:
+    """The workload; ``tuned`` gives the client aioswf's two transport options (a fixed
+    User-Agent, epoch timestamps parsed straight to UTC), so that what aioswf adds on top of
+    them can be told apart from what they save."""
     pollers = workload.deciders + workload.workers
+    session = AioSession()
+    if tuned:
+        parsers = session.get_component("response_parser_factory")
+        parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
     config = AioConfig(
+        user_agent=USER_AGENT if tuned else None,
         read_timeout=70,
         max_pool_connections=pollers + workload.starters,
         retries={"mode": "standard", "total_max_attempts": 1},
     )
-    session = AioSession()
     async with session.create_client("swf", config=config, **target.client_keywords()) as client:
         domain = target.domain
         unstarted = workload.workflow_ids()

@@ -62,7 +62,7 @@ from aioswf._timestamps import parse_timestamp
 from aioswf.actors import Decider
 
 from ._canned import HEARTBEAT_ANSWER, TASK_TOKEN, Canned, decision_task
-from ._measure import Figure, Options, Row, cpu_seconds, format_table
+from ._measure import Figure, Options, Row, cpu_seconds, format_table, whole_number
 
 __all__ = ["main", "profile", "run"]
 
@@ -668,8 +668,10 @@ def profile(calls: int = 3000, *, smoke: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--repeat", type=int, default=Options.repeat, help="repetitions per row")
-    parser.add_argument("--calls", type=int, default=None, help=f"calls per row ({DEFAULT_CALLS})")
+    parser.add_argument("--repeat", type=whole_number(1), default=Options.repeat, help="repetitions per row")
+    parser.add_argument(
+        "--calls", type=whole_number(1), default=None, help=f"calls per row ({DEFAULT_CALLS})"
+    )
     parser.add_argument("--smoke", action="store_true", help="the smallest run through every step")
     parser.add_argument("--profile", action="store_true", help="also print where the time goes")
     arguments = parser.parse_args(argv)

@@ -27,7 +27,7 @@ from aioswf.decisions import CompleteWorkflowExecution, Decision, FailWorkflowEx
 from aioswf.models import ActivityType, Domain, WorkflowType
 from aioswf.testing import MotoServer, MotoSettings, SWFProxy
 
-from ._measure import Figure, Options, Row, format_table
+from ._measure import Figure, Options, Row, format_table, whole_number
 
 __all__ = ["run"]
 
@@ -153,7 +153,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=whole_number(1), default=3, help="activities side by side, one value each"
+    )
     parser.add_argument("--smoke", action="store_true")
     arguments = parser.parse_args()
     print(format_table(run(Options(repeat=arguments.repeat, smoke=arguments.smoke))))

@@ -31,7 +31,7 @@ import botocore.session
 
 from aioswf.history import History
 
-from ._measure import Figure, Options, Row, format_table
+from ._measure import Figure, Options, Row, format_table, whole_number
 
 Raw = dict[str, Any]
 
@@ -226,8 +226,9 @@ def run(options: Options, events_count: int = 25_000) -> list[Figure]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=25_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    # Fewer events than a few hundred make a history without every kind of event in it.
+    parser.add_argument("--events", type=whole_number(500), default=25_000)
+    parser.add_argument("--repeat", type=whole_number(1), default=3)
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     print(format_table(run(Options(repeat=args.repeat, smoke=args.smoke), args.events)))

@@ -51,7 +51,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ._measure import Figure, Options, Row, format_table, resident_bytes
+from ._measure import Figure, Options, Row, format_table, resident_bytes, whole_number
 
 if TYPE_CHECKING:
     from aioswf.testing import MotoSettings
@@ -261,7 +261,15 @@ async def _child_aioswf(hop_url: str, polls: int, per_task_list: int, settle: fl
         os._exit(0)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """End this child once its parent is gone (killed, say), whatever the child is doing then."""
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)
+
+
 def _child(kind: str, hop_url: str, polls: int, per_task_list: int, settle: float, window: float) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _raise_fd_limit(polls + SPARE_FDS)
     if kind == "boto3":
         _child_boto3(hop_url, polls, per_task_list, settle, window)  # ends with os._exit
@@ -476,7 +484,9 @@ def run(options: Options) -> list[Figure]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=Options.repeat, help="runs per configuration")
+    parser.add_argument(
+        "--repeat", type=whole_number(1), default=Options.repeat, help="runs per configuration"
+    )
     parser.add_argument("--smoke", action="store_true", help="the smallest run through every step")
     # One run of one configuration, as the parent starts it: it speaks JSON lines on stdout.
     parser.add_argument("--child", nargs=2, metavar=("KIND", "POLLS"), help=argparse.SUPPRESS)

@@ -44,9 +44,19 @@ def test_benchmark_starts_and_prints_its_figures(name: str) -> None:
     assert rows and all(len(re.findall(r"\| -?[\d,.]+ ", row)) >= 3 for row in rows if "---" not in row)
 
 
-def test_the_runner_refuses_an_unknown_benchmark() -> None:
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--only", "nope"], "no such benchmark: nope"),
+        (["--only", ""], "--only names no benchmark"),
+        (["--only", " , "], "--only names no benchmark"),
+        (["--repeat", "0"], "--repeat: must be at least 1, got 0"),
+        (["--repeat", "three"], "--repeat: not a whole number: 'three'"),
+    ],
+)
+def test_the_runner_refuses_bad_arguments_before_measuring(arguments: list[str], said: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--only", "nope"],
+        [sys.executable, "-m", "benchmarks", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,4 +64,28 @@ def test_the_runner_refuses_an_unknown_benchmark() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert "no such benchmark: nope" in done.stderr
+    assert said in done.stderr
+    assert done.stdout == ""  # nothing was measured
+
+
+@pytest.mark.parametrize(
+    ("module", "arguments", "said"),
+    [
+        ("workflows", ["--repeat", "0"], "--repeat: must be at least 1"),
+        ("history", ["--events", "3"], "--events: must be at least 500"),
+        ("calls", ["--calls", "0"], "--calls: must be at least 1"),
+        ("pollers", ["--repeat", "-1"], "--repeat: must be at least 1"),
+        ("heartbeats", ["--repeat", "0"], "--repeat: must be at least 1"),
+    ],
+)
+def test_each_benchmark_refuses_bad_arguments(module: str, arguments: list[str], said: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert said in done.stderr
