@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     chosen = list(BENCHMARKS)
     if arguments.only is not None:
-        chosen = [name.strip() for name in arguments.only.split(",") if name.strip()]
+        # Each named once, in the order given.
+        chosen = list(dict.fromkeys(name.strip() for name in arguments.only.split(",") if name.strip()))
         if not chosen:
             parser.error(f"--only names no benchmark (there are {', '.join(BENCHMARKS)})")
     unknown = sorted(set(chosen) - set(BENCHMARKS))
