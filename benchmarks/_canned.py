@@ -18,21 +18,17 @@ closes: it ends with the process that started it, even one killed without a chan
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
-import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from aiohttp import web
 
-__all__ = ["HEARTBEAT_ANSWER", "TASK_TOKEN", "Canned", "decision_task"]
+from ._server import ServerProcess
 
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["HEARTBEAT_ANSWER", "TASK_TOKEN", "Canned", "decision_task"]
 
 #: A token of the length and alphabet SWF hands out (base64 of an opaque blob, ~ 700 characters).
 TASK_TOKEN = "AAAAKgAAAAIAAAAAAAAAA" + "Q2FubmVkVGFza1Rva2Vu" * 34 + "=="
@@ -127,65 +123,16 @@ def decision_task() -> dict[str, Any]:
     }
 
 
-class Canned:
+class Canned(ServerProcess):
     """The server's process, as a context manager: ``with Canned() as server: server.url``."""
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None, "the canned server is not running"
-        return self._process.pid
-
-    def __enter__(self) -> Canned:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks._canned"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=_PROJECT_ROOT,
-        )
-        try:
-            self.url = self._read_line()
-            if not self.url.startswith("http://"):
-                raise RuntimeError(f"the canned server did not start: {self.url!r}")
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
+        super().__init__("benchmarks._canned")
 
     def status(self) -> dict[str, int]:
         """The requests answered so far, by operation (``"?"`` for an unknown target)."""
-        assert self._process is not None and self._process.stdin is not None
-        self._process.stdin.write("status\n")
-        self._process.stdin.flush()
-        answer: dict[str, int] = json.loads(self._read_line())
+        answer: dict[str, int] = self._status()
         return answer
-
-    def _read_line(self) -> str:
-        assert self._process is not None
-        stdout: IO[str] | None = self._process.stdout
-        assert stdout is not None
-        return stdout.readline().strip()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            with contextlib.suppress(BrokenPipeError):  # it had already gone
-                process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 _PREFIX = "SimpleWorkflowService."

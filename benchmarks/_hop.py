@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import anyio
 
 from aioswf.testing import SWFProxy
 
-__all__ = ["Hop"]
+from ._server import ServerProcess
 
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["Hop"]
 
 #: What SWF answers a poll that found no task (real SWF sends an empty token).
 EMPTY_POLLS = {
@@ -37,63 +34,20 @@ EMPTY_POLLS = {
 }
 
 
-class Hop:
+class Hop(ServerProcess):
     """The hop's process, as a context manager: ``with Hop(moto.url) as hop: hop.url``."""
 
     def __init__(self, upstream_url: str, *, hold: float = 0.0, answer_polls: bool = False) -> None:
+        arguments = [upstream_url, "--hold", str(hold)] + (["--answer-polls"] if answer_polls else [])
+        super().__init__("benchmarks._hop", arguments)
         self.upstream_url = upstream_url
         self.hold = hold
         self.answer_polls = answer_polls
-        self._process: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None, "the hop is not running"
-        return self._process.pid
-
-    def __enter__(self) -> Hop:
-        command = [sys.executable, "-m", "benchmarks._hop", self.upstream_url, "--hold", str(self.hold)]
-        if self.answer_polls:
-            command.append("--answer-polls")
-        self._process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=_PROJECT_ROOT
-        )
-        self.url = self._read_line()
-        if not self.url.startswith("http://"):
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"the hop did not start: {self.url!r}")
-        return self
 
     def status(self) -> dict[str, Any]:
         """The proxy's counters: ``holding``, ``requests`` (by operation), ``empty_polls``."""
-        assert self._process is not None and self._process.stdin is not None
-        self._process.stdin.write("status\n")
-        self._process.stdin.flush()
-        answer: dict[str, Any] = json.loads(self._read_line())
+        answer: dict[str, Any] = self._status()
         return answer
-
-    def _read_line(self) -> str:
-        assert self._process is not None
-        stdout: IO[str] | None = self._process.stdout
-        assert stdout is not None
-        return stdout.readline().strip()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 async def _serve(upstream: str, hold: float, answer_polls: bool) -> None:
