@@ -23,17 +23,22 @@ FIGURES = {
 }
 
 
-@pytest.mark.timeout(180)
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_benchmark_starts_and_prints_its_figures(name: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--only", name],
+def _run(module: str, *arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``python -m module arguments...`` from the project's root, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=170,
+        timeout=timeout,
         check=False,
     )
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_benchmark_starts_and_prints_its_figures(name: str) -> None:
+    done = _run("benchmarks", "--smoke", "--only", name, timeout=170)
     assert done.returncode == 0, done.stderr[-3000:]
     report = done.stdout.split("# All figures", 1)[1]
     table = report[report.index("| # | figure |") :].split("\n\n", 1)[0]  # the profile comes after it
@@ -55,14 +60,7 @@ def test_benchmark_starts_and_prints_its_figures(name: str) -> None:
     ],
 )
 def test_the_runner_refuses_bad_arguments_before_measuring(arguments: list[str], said: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", *arguments],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _run("benchmarks", *arguments)
     assert done.returncode == 2
     assert said in done.stderr
     assert done.stdout == ""  # nothing was measured
@@ -79,13 +77,6 @@ def test_the_runner_refuses_bad_arguments_before_measuring(arguments: list[str],
     ],
 )
 def test_each_benchmark_refuses_bad_arguments(module: str, arguments: list[str], said: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", f"benchmarks.{module}", *arguments],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _run(f"benchmarks.{module}", *arguments)
     assert done.returncode == 2
     assert said in done.stderr
