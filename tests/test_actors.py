@@ -389,8 +389,52 @@ def test_bad_worker_arguments_are_refused() -> None:
         ActivityWorker("d", "t", ["a"])  # type: ignore[arg-type]
     with pytest.raises(aioswf.exceptions.ValidationError, match="not callable"):
         ActivityWorker("d", "t", {"a": 5})  # type: ignore[dict-item]
+    with pytest.raises(aioswf.exceptions.ValidationError, match="converter must have encode"):
+        ActivityWorker("d", "t", converter=5)  # type: ignore[arg-type]
     with pytest.raises(aioswf.exceptions.ValidationError, match="pollers"):
         Decider("d", "t", pollers=True)
+
+
+class _PickyConverter:
+    """A user's converter that raises its own error, or hands back bytes instead of a str."""
+
+    def encode(self, value: Any) -> Any:
+        if value == {"raise": True}:
+            raise RuntimeError("picky says no")
+        return b"bytes, not text"
+
+    def decode(self, text: str | None) -> Any:
+        return text
+
+
+async def test_a_converter_that_fails_fails_the_activity_not_the_worker(
+    connection: aioswf.Connection, domain_name: str
+) -> None:
+    domain, workflow, activity = await setup_types(connection, domain_name)
+    execution = await start_with_activities(workflow, activity, ["raise", "bytes", "fine"])
+
+    async def work(task: ActivityTask) -> Any:
+        if task.input == "fine":
+            return "fine"
+        return {"raise": True} if task.input == "raise" else {"raise": False}
+
+    worker = ActivityWorker(
+        domain, ACTIVITIES, {activity: work}, max_concurrent=3, converter=_PickyConverter()
+    )
+
+    async def all_answered() -> bool:
+        history = await execution.history()
+        return len(events_of(history, ActivityTaskCompleted) + events_of(history, ActivityTaskFailed)) == 3
+
+    async with worker:
+        await wait_for(all_answered)
+    history = await execution.history()
+    reasons = sorted(str(e.reason) for e in events_of(history, ActivityTaskFailed))
+    assert reasons == [
+        "RuntimeError: picky says no",
+        "TypeError: _PickyConverter.encode() returned a bytes, not a str",
+    ]
+    assert [e.result for e in events_of(history, ActivityTaskCompleted)] == ["fine"]
 
 
 async def test_a_handler_returning_a_string_is_logged_not_split(

@@ -114,6 +114,14 @@ class ActivityWorker(Actor):
                 "activities must map activity types to functions, got " + type(activities).__name__,
                 field="activities",
             )
+        if not (
+            callable(getattr(converter, "encode", None)) and callable(getattr(converter, "decode", None))
+        ):
+            raise ValidationError(
+                "converter must have encode() and decode() (an aioswf.payloads converter), "
+                f"got {converter!r}",
+                field="converter",
+            )
         self.max_concurrent = max_concurrent
         self.heartbeat_interval = float(heartbeat_interval)
         #: Encodes results that are not a str (a str is sent as it is).
@@ -257,7 +265,7 @@ class ActivityWorker(Actor):
         if error is None and not (outcome.gone or outcome.cancel_requested):
             try:
                 encoded = _encode(result, self.converter)
-            except (TypeError, ValueError, ValidationError) as err:
+            except Exception as err:  # the converter is the user's code: whatever it raises
                 error = err  # a result SWF cannot take fails the activity, visibly
         if outcome.gone:
             self._tasks_failed += 1
@@ -347,6 +355,8 @@ def _encode(result: Any, converter: PayloadConverter) -> str | None:
     text = result if isinstance(result, str) else converter.encode(result)
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise TypeError(f"{type(converter).__name__}.encode() returned a {type(text).__name__}, not a str")
     if len(text) > DETAILS_LIMIT:
         raise ValidationError.too_long("result", len(text), DETAILS_LIMIT)
     return text
