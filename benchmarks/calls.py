@@ -667,7 +667,9 @@ def profile(calls: int = 3000, *, smoke: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.calls", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--repeat", type=whole_number(1), default=Options.repeat, help="repetitions per row")
     parser.add_argument(
         "--calls", type=whole_number(1), default=None, help=f"calls per row ({DEFAULT_CALLS})"

@@ -151,7 +151,9 @@ def run(options: Options) -> list[Figure]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.heartbeats",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--repeat", type=whole_number(1), default=3, help="activities side by side, one value each"

@@ -225,7 +225,9 @@ def run(options: Options, events_count: int = 25_000) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.history", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     # Fewer events than a few hundred make a history without every kind of event in it.
     parser.add_argument("--events", type=whole_number(500), default=25_000)
     parser.add_argument("--repeat", type=whole_number(1), default=3)

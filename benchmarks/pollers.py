@@ -483,7 +483,9 @@ def run(options: Options) -> list[Figure]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.pollers", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument(
         "--repeat", type=whole_number(1), default=Options.repeat, help="runs per configuration"
     )

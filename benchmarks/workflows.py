@@ -332,7 +332,9 @@ def figures(runs: dict[tuple[str, str], list[Measured]], workload: Workload) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.workflows",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--repeat", type=whole_number(1), default=3, help="repetitions")
     parser.add_argument("--smoke", action="store_true")
